@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Top-level Makefile.  `make` builds openvswitch.ko against the installed
+# Debian kernel headers; see README.md for the other targets.
+
+OVSDP_VERSION := 0.1.0-ovsdp
+
+# The running kernel of the dev machines has no module support and no
+# /lib/modules tree, so fall back to the newest installed build tree.
+KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
+	  else ls /lib/modules 2>/dev/null | sort -V | tail -n 1; fi)
+KDIR ?= /lib/modules/$(KVER)/build
+
+PYTHON := /usr/bin/python3
+
+.PHONY: all modules install deps check check-unit check-vm sparse checkpatch \
+	bench clean vm-shell userspace
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) OVSDP_VERSION=$(OVSDP_VERSION) modules
+
+install: modules
+	install -D -m 644 openvswitch.ko \
+		$(DESTDIR)/lib/modules/$(KVER)/updates/openvswitch.ko
+	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) OVSDP_VERSION=$(OVSDP_VERSION) C=2 W=1 modules
+
+CHECKPATCH ?= $(firstword $(wildcard /usr/src/linux-source-*/scripts/checkpatch.pl \
+	/tmp/lsrc/linux-source-*/scripts/checkpatch.pl))
+checkpatch:
+	@test -n "$(CHECKPATCH)" || { echo "checkpatch.pl not found: run make deps"; exit 1; }
+	perl $(CHECKPATCH) --no-tree --terse --show-types -f \
+		$(wildcard datapath/*.c datapath/*.h datapath/linux/*.c datapath/linux/*.h)
+
+deps:
+	bash tests/deps.sh
+
+check-unit:
+	$(MAKE) -C tests/unit check
+
+check-vm: modules
+	$(PYTHON) tests/vm/run_vm.py --module openvswitch.ko -- \
+		$(PYTHON) -m pytest -p no:cacheprovider -v tests/vm
+
+check: modules check-unit check-vm
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-$(MAKE) -C tests/unit clean
