@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The environment the portable datapath files (datapath/*.c) are written
+ * The environment the portable datapath files (datapath/ *.c) are written
  * against, as seen from the kernel: simply the kernel's own headers.  The
  * userspace build gets the same names from tests/shim/portable_env.h, so a
  * portable file must use nothing that is not provided there too.
