@@ -89,11 +89,13 @@ static struct sk_buff *ovs_dp_build_msg(struct ovs_dp *dp,
 	return skb;
 }
 
-/* Send @reply to the requester and a copy to the multicast group. */
+/* Changes go to the multicast group, and to the requester when it asked
+ * for an echo (NLM_F_ECHO), as ovs-vswitchd does.
+ */
 static int ovs_dp_reply_notify(struct sk_buff *reply, struct genl_info *info)
 {
-	genl_notify(&ovs_dp_genl_family, skb_get(reply), info, 0, GFP_KERNEL);
-	return genlmsg_reply(reply, info);
+	genl_notify(&ovs_dp_genl_family, reply, info, 0, GFP_KERNEL);
+	return 0;
 }
 
 static int ovs_dp_check_features(u32 features, struct netlink_ext_ack *extack)

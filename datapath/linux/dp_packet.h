@@ -54,7 +54,7 @@ int ovs_dp_upcall(struct ovs_dp *dp, struct sk_buff *skb,
 		  const struct ovs_upcall_info *info);
 u32 ovs_dp_upcall_portid(const struct ovs_dp *dp,
 			 const struct ovs_vport *vport,
-			 const struct sk_buff *skb);
+			 struct sk_buff *skb);
 
 /* actions.c: runs @acts on @skb, which it consumes.  @key describes the
  * packet as it currently is and is updated by set actions.  Returns 0 or

@@ -102,12 +102,13 @@ void ovs_vport_notify_gone(struct ovs_vport *vport)
 				msg, 0, 0, GFP_KERNEL);
 }
 
-static int ovs_vport_reply_notify(struct sk_buff *reply,
-				  struct genl_info *info)
+/* Changes go to the multicast group, and to the requester when it asked
+ * for an echo (NLM_F_ECHO), as ovs-vswitchd does.
+ */
+static int ovs_vport_reply_notify(struct sk_buff *reply, struct genl_info *info)
 {
-	genl_notify(&ovs_vport_genl_family, skb_get(reply), info, 0,
-		    GFP_KERNEL);
-	return genlmsg_reply(reply, info);
+	genl_notify(&ovs_vport_genl_family, reply, info, 0, GFP_KERNEL);
+	return 0;
 }
 
 static struct ovs_vport *ovs_vport_find_name(struct net *net,
