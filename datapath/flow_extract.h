@@ -27,11 +27,15 @@ struct ovs_pkt {
 	__be16 l3_proto;
 	u8 mac_proto;		/* OVS_MAC_PROTO_* */
 
-	/* Filled by extraction: where headers start, 0xffff if absent. */
+	/* Filled by extraction: where headers start, OVS_PKT_OFS_NONE
+	 * (0xffff) if absent.
+	 */
 	u16 l2_len;		/* bytes of Ethernet header + tags */
 	u16 l3_ofs;
 	u16 l4_ofs;
 };
+
+#define OVS_PKT_OFS_NONE	0xffff
 
 /*
  * Environment hook: make [offset, offset + len) readable and return a
@@ -59,5 +63,22 @@ static inline const void *ovs_pkt_pull(struct ovs_pkt *pkt,
  * then describes what the packet is, with the missing parts zeroed.
  */
 int ovs_key_extract(struct ovs_pkt *pkt, struct ovs_key *key);
+
+/*
+ * Number of MPLS label stack entries an extracted key holds: up to and
+ * including the first one with the bottom-of-stack bit, at most
+ * OVS_KEY_MPLS_LABELS_MAX.  (A stack cut short by the end of the frame
+ * reads as if it continued with zero entries.)  Only meaningful when
+ * key->eth.type is an MPLS ethertype.
+ */
+static inline unsigned int ovs_key_mpls_labels(const struct ovs_key *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < OVS_KEY_MPLS_LABELS_MAX; i++)
+		if (key->mpls.lse[i] & htonl(MPLS_LS_S_MASK))
+			return i + 1;
+	return OVS_KEY_MPLS_LABELS_MAX;
+}
 
 #endif /* OVSDP_FLOW_EXTRACT_H */

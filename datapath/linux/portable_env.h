@@ -17,6 +17,7 @@
 #include <linux/mm.h>
 #include <linux/in6.h>
 #include <linux/if_ether.h>
+#include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include <linux/if_arp.h>
 #include <linux/ip.h>
@@ -26,6 +27,8 @@
 #include <linux/sctp.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
+#include <linux/llc.h>
+#include <linux/mpls.h>
 #include <linux/jhash.h>
 #include <linux/rcupdate.h>
 #include <linux/percpu.h>
@@ -35,7 +38,10 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/openvswitch.h>
 #include <net/netlink.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/dsfield.h>
+#include <net/mpls.h>
 #include <net/ndisc.h>
 
 #define ovs_portable_kernel 1

@@ -9,5 +9,6 @@
 #define OVSDP_PORTABLE_ENV_H
 
 #include "shim_types.h"
+#include "shim_proto.h"
 
 #endif /* OVSDP_PORTABLE_ENV_H */

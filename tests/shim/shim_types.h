@@ -29,7 +29,9 @@ typedef int64_t s64;
 #define __aligned(x) __attribute__((aligned(x)))
 #endif
 #define __packed __attribute__((packed))
+#ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
+#endif
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
