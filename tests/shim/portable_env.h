@@ -10,5 +10,7 @@
 
 #include "shim_types.h"
 #include "shim_proto.h"
+#include "shim_alloc.h"
+#include "shim_rcu.h"
 
 #endif /* OVSDP_PORTABLE_ENV_H */
