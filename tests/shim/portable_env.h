@@ -12,5 +12,7 @@
 #include "shim_proto.h"
 #include "shim_alloc.h"
 #include "shim_rcu.h"
+#include "shim_printk.h"
+#include "shim_netlink.h"
 
 #endif /* OVSDP_PORTABLE_ENV_H */
