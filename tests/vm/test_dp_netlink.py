@@ -16,6 +16,11 @@ from ovsnl import (OVS, NlError, Ovs, attr, expect_errno, string, u32,
                    GenlSocket)
 import nsutil
 
+# Upstream's module gives fewer extack messages; the rest of each test
+# holds for both, which is how these tests were checked.
+OURS = "ovsdp" in open("/sys/module/openvswitch/version").read() \
+    if os.path.exists("/sys/module/openvswitch/version") else False
+
 NETDEV = OVS["OVS_VPORT_TYPE_NETDEV"]
 INTERNAL = OVS["OVS_VPORT_TYPE_INTERNAL"]
 
@@ -73,6 +78,11 @@ def veths():
             ip("link del %s" % n)
 
 
+def has_msg(e, word=""):
+    """@e carries an extack message (containing @word) on our module."""
+    return not OURS or (e.extack and word in e.extack)
+
+
 def assert_dp_works(ovs, name="tdp0"):
     """The datapath answers and still accepts a port."""
     m = ovs.dp_get(name)
@@ -115,7 +125,7 @@ def test_dp_new_get_dump_del(ovs):
 
 def test_dp_errors(ovs, dp):
     e = expect_errno(errno.EEXIST, ovs.dp_new, "tdp0")
-    assert "exists" in e.extack
+    assert has_msg(e, "exists")
     expect_errno(errno.ENODEV, ovs.dp_get, "nosuchdp")
     expect_errno(errno.ENODEV, ovs.dp_get, dp_ifindex=1)  # lo
     expect_errno(errno.ENODEV, ovs.dp_del, "nosuchdp")
@@ -123,28 +133,37 @@ def test_dp_errors(ovs, dp):
     # Missing required attributes.
     e = expect_errno(errno.EINVAL, ovs.dp.request, OVS["OVS_DP_CMD_NEW"],
                      [string(OVS["OVS_DP_ATTR_NAME"], "tdpx")])
-    assert e.extack
-    # Wrong attribute length and unknown attribute type.
-    e = expect_errno(errno.EINVAL, ovs.dp.request, OVS["OVS_DP_CMD_NEW"],
+    assert has_msg(e)
+    # Wrong attribute length: longer than the type is EINVAL on our
+    # module (strict validation); shorter is the netlink core's ERANGE.
+    if OURS:
+        e = expect_errno(errno.EINVAL, ovs.dp.request, OVS["OVS_DP_CMD_NEW"],
+                         [string(OVS["OVS_DP_ATTR_NAME"], "tdpx"),
+                          u32(OVS["OVS_DP_ATTR_UPCALL_PID"], 0),
+                          attr(OVS["OVS_DP_ATTR_USER_FEATURES"], b"\1" * 6)])
+        assert has_msg(e, "length")
+    e = expect_errno(errno.ERANGE, ovs.dp.request, OVS["OVS_DP_CMD_NEW"],
                      [string(OVS["OVS_DP_ATTR_NAME"], "tdpx"),
                       u32(OVS["OVS_DP_ATTR_UPCALL_PID"], 0),
                       attr(OVS["OVS_DP_ATTR_USER_FEATURES"], b"\1\0")])
     assert e.extack
+    assert not link_exists("tdpx")
+    # Unknown attribute type.
     e = expect_errno(errno.EINVAL, ovs.dp.request, OVS["OVS_DP_CMD_SET"],
                      [string(OVS["OVS_DP_ATTR_NAME"], "tdp0"),
                       u32(OVS["OVS_DP_ATTR_MAX"] + 5, 1)])
-    assert e.extack
+    assert has_msg(e)
     # A name that is too long.
     expect_errno(errno.EINVAL, ovs.dp_new, "x" * 20)
     # Unknown feature bits.
     e = expect_errno(errno.EOPNOTSUPP, ovs.dp_new, "tdpx", features=1 << 20)
-    assert "feature" in e.extack
+    assert has_msg(e, "feature")
     assert not link_exists("tdpx")
     # A mask cache size that is not a power of two.
     e = expect_errno(errno.EINVAL, ovs.dp.request, OVS["OVS_DP_CMD_SET"],
                      [string(OVS["OVS_DP_ATTR_NAME"], "tdp0"),
                       u32(OVS["OVS_DP_ATTR_MASKS_CACHE_SIZE"], 100)])
-    assert e.extack
+    assert has_msg(e)
     # A name already taken by another device.
     ip("link add tdummy type dummy")
     try:
@@ -166,7 +185,8 @@ def test_dp_features_and_settings(ovs):
                         u32(OVS["OVS_DP_ATTR_MASKS_CACHE_SIZE"], 64),
                         attr(OVS["OVS_DP_ATTR_PER_CPU_PIDS"], pids)])[0]
     assert m.u32(OVS["OVS_DP_ATTR_MASKS_CACHE_SIZE"]) == 64
-    assert m.attrs[OVS["OVS_DP_ATTR_PER_CPU_PIDS"]] == pids
+    if OURS:  # upstream does not report them back
+        assert m.attrs[OVS["OVS_DP_ATTR_PER_CPU_PIDS"]] == pids
     m = ovs.dp_get("tdp0")
     assert m.u32(OVS["OVS_DP_ATTR_MASKS_CACHE_SIZE"]) == 64
     # Rejected settings leave the previous ones in place.
@@ -218,18 +238,18 @@ def test_vport_netdev_and_internal(ovs, dp, veths):
 
 def test_vport_errors(ovs, dp, veths):
     e = expect_errno(errno.ENODEV, ovs.port_new, dp, "nosuchdev", NETDEV)
-    assert e.extack
+    assert has_msg(e)
     e = expect_errno(errno.EINVAL, ovs.port_new, dp, "lo", NETDEV)
-    assert "loopback" in e.extack
+    assert has_msg(e, "loopback")
     e = expect_errno(errno.ENODEV, ovs.port_new, 1, "tv0", NETDEV)
     e = expect_errno(errno.EAFNOSUPPORT, ovs.port_new, dp, "tv0", 77)
-    assert e.extack
+    assert has_msg(e)
 
     # A device enslaved to a bridge is refused.
     ip("link add tbr0 type bridge", "link set tv1 master tbr0")
     try:
         e = expect_errno(errno.EBUSY, ovs.port_new, dp, "tv1", NETDEV)
-        assert e.extack
+        assert has_msg(e)
     finally:
         ip("link del tbr0")
 
@@ -242,7 +262,7 @@ def test_vport_errors(ovs, dp, veths):
     expect_errno(errno.EINVAL, ovs.port_new, dp, "tdp1", NETDEV)
     # Port number in use or out of range.
     e = expect_errno(errno.EBUSY, ovs.port_new, dp, "tv1", NETDEV, port_no=5)
-    assert e.extack
+    assert has_msg(e)
     expect_errno(errno.EFBIG, ovs.port_new, dp, "tv1", NETDEV,
                  port_no=1 << 20)
     # Malformed upcall PID array.
@@ -251,10 +271,10 @@ def test_vport_errors(ovs, dp, veths):
                       u32(OVS["OVS_VPORT_ATTR_TYPE"], NETDEV),
                       attr(OVS["OVS_VPORT_ATTR_UPCALL_PID"], b"\1\2\3")],
                      dp_ifindex=dp)
-    assert e.extack
+    assert has_msg(e)
     # The local port goes only with its datapath.
     e = expect_errno(errno.EINVAL, ovs.port_del, dp_ifindex=dp, port_no=0)
-    assert e.extack
+    assert has_msg(e)
     expect_errno(errno.ENODEV, ovs.port_del, "nosuchport")
     expect_errno(errno.ENODEV, ovs.port_get, dp_ifindex=dp, port_no=99)
     # Changing a port's type is refused.
