@@ -18,6 +18,12 @@ const struct genl_multicast_group ovs_flow_mcgroup = {
 	.name = OVS_FLOW_MCGROUP,
 };
 
+/* OVS_FLOW_ATTR_UFID of a request; len 0 when absent. */
+struct ovs_flow_ufid {
+	u32 len;
+	u8 id[OVS_FLOW_UFID_MAX];
+};
+
 /* Userspace's clock for OVS_FLOW_ATTR_USED: monotonic milliseconds. */
 static u64 ovs_flow_used_ms(unsigned long used)
 {
@@ -33,7 +39,7 @@ static u64 ovs_flow_used_ms(unsigned long used)
 static size_t ovs_flow_msg_size(const struct ovs_actions *acts, u32 ufid_flags)
 {
 	size_t size = NLMSG_ALIGN(sizeof(struct ovs_header)) +
-		nla_total_size(OVS_UFID_MAX_BYTES) +		/* UFID */
+		nla_total_size(OVS_FLOW_UFID_MAX) +		/* UFID */
 		nla_total_size_64bit(sizeof(struct ovs_flow_stats)) +
 		nla_total_size(1) +				/* TCP_FLAGS */
 		nla_total_size_64bit(8);			/* USED */
@@ -94,6 +100,49 @@ static int ovs_flow_fill_actions(const struct ovs_flow *flow,
 	}
 	nla_nest_end(skb, start);
 	return 0;
+}
+
+/* A flow is named by its UFID, or without one by its unmasked key. */
+static int ovs_flow_put_identifier(const struct ovs_flow *flow,
+				   struct sk_buff *skb)
+{
+	if (ovs_flow_has_ufid(flow))
+		return nla_put(skb, OVS_FLOW_ATTR_UFID, flow->ufid_len,
+			       flow->id.ufid);
+	return ovs_nla_put_key(skb, OVS_FLOW_ATTR_KEY, flow->id.unmasked_key,
+			       NULL, false);
+}
+
+static bool ovs_flow_is_named(const struct ovs_flow *flow,
+			      const struct ovs_flow_ufid *ufid,
+			      const struct ovs_key *key)
+{
+	if (ovs_flow_has_ufid(flow))
+		return ufid->len == flow->ufid_len &&
+		       !memcmp(flow->id.ufid, ufid->id, ufid->len);
+	return !ufid->len && !memcmp(flow->id.unmasked_key, key, sizeof(*key));
+}
+
+/* A new, unpublished flow for @key (unmasked) named by @ufid or @key. */
+static struct ovs_flow *ovs_flow_new(const struct ovs_key *key,
+				     const struct ovs_flow_ufid *ufid)
+{
+	struct ovs_flow *flow;
+	int err;
+
+	flow = ovs_flow_alloc();
+	if (IS_ERR(flow))
+		return flow;
+	if (ufid->len)
+		err = ovs_flow_set_ufid(flow, ufid->id, ufid->len);
+	else
+		err = ovs_flow_set_unmasked_key(flow, key);
+	if (err) {
+		ovs_flow_free(flow);
+		return ERR_PTR(err);
+	}
+	flow->key = *key;	/* masked in place on insert */
+	return flow;
 }
 
 static int ovs_flow_fill(const struct ovs_dp *dp, const struct ovs_flow *flow,
@@ -195,7 +244,7 @@ static int ovs_flow_get_ufid(struct nlattr **a, struct ovs_flow_ufid *id,
 	id->len = 0;
 	if (!attr)
 		return 0;
-	if (!nla_len(attr) || nla_len(attr) > OVS_UFID_MAX_BYTES) {
+	if (!nla_len(attr) || nla_len(attr) > OVS_FLOW_UFID_MAX) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "Bad UFID length");
 		return -EINVAL;
 	}
@@ -210,7 +259,8 @@ static struct ovs_flow *ovs_flow_find(struct ovs_dp *dp,
 				      const struct ovs_key *key)
 {
 	if (ufid->len)
-		return ovs_flow_table_lookup_ufid(&dp->table, ufid);
+		return ovs_flow_table_lookup_ufid(&dp->table, ufid->id,
+						  ufid->len);
 	return ovs_flow_table_lookup_unmasked(&dp->table, key);
 }
 
@@ -223,7 +273,7 @@ static int ovs_flow_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	struct ovs_flow *flow, *new_flow;
 	struct ovs_key key, mask;
 	struct ovs_key_range range;
-	struct ovs_actions *acts, *old;
+	struct ovs_actions *acts;
 	struct sk_buff *reply = NULL;
 	struct ovs_flow_ufid ufid;
 	struct ovs_dp *dp;
@@ -246,7 +296,7 @@ static int ovs_flow_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(acts))
 		return PTR_ERR(acts);
 
-	new_flow = ovs_flow_alloc(&key, &mask, &range, &ufid);
+	new_flow = ovs_flow_new(&key, &ufid);
 	if (IS_ERR(new_flow)) {
 		err = PTR_ERR(new_flow);
 		goto err_free_acts;
@@ -261,16 +311,18 @@ static int ovs_flow_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	/* A flow that would already match these packets is a duplicate. */
-	flow = ufid.len ? ovs_flow_table_lookup_ufid(&dp->table, &ufid) : NULL;
+	flow = ufid.len ? ovs_flow_table_lookup_ufid(&dp->table, ufid.id,
+						     ufid.len) : NULL;
 	if (!flow)
-		flow = ovs_flow_table_lookup_any(&dp->table, &key);
+		flow = ovs_flow_table_match(&dp->table, &key);
 
 	if (!flow) {
-		rcu_assign_pointer(new_flow->acts, acts);
-		err = ovs_flow_table_insert(&dp->table, new_flow, &mask, &range);
+		ovs_flow_set_actions(new_flow, acts);
+		err = ovs_flow_table_insert(&dp->table, new_flow, &mask, range);
 		if (err) {
-			RCU_INIT_POINTER(new_flow->acts, NULL);
-			goto err_unlock;
+			mutex_unlock(&ovs_mutex);
+			ovs_flow_free(new_flow);	/* frees acts too */
+			return err;
 		}
 		if (ovs_flow_want_reply(info))
 			reply = ovs_flow_build_msg(dp, new_flow, info,
@@ -288,9 +340,10 @@ static int ovs_flow_cmd_new(struct sk_buff *skb, struct genl_info *info)
 		goto err_unlock;
 	}
 	/* Modifying: the identifier must name this very flow. */
-	if (!ovs_flow_same_match(flow, &key, &mask, &ufid)) {
-		flow = ufid.len ? NULL :
-			ovs_flow_table_lookup_exact(&dp->table, &key, &mask);
+	if (!ovs_flow_is_named(flow, &ufid, &key)) {
+		flow = ovs_flow_has_ufid(flow) ? NULL :
+			ovs_flow_table_lookup_exact(&dp->table, &key, &mask,
+						    range);
 		if (!flow) {
 			NL_SET_ERR_MSG_MOD(extack,
 					   "An overlapping flow exists with another identity");
@@ -299,13 +352,11 @@ static int ovs_flow_cmd_new(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 
-	old = ovs_deref(flow->acts);
-	rcu_assign_pointer(flow->acts, acts);
+	ovs_flow_set_actions(flow, acts);
 	if (ovs_flow_want_reply(info))
 		reply = ovs_flow_build_msg(dp, flow, info, OVS_FLOW_CMD_NEW,
 					   ufid_flags);
 	mutex_unlock(&ovs_mutex);
-	kfree_rcu(old, rcu);
 	ovs_flow_free(new_flow);
 out:
 	if (reply) {
@@ -329,7 +380,7 @@ static int ovs_flow_cmd_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **a = info->attrs;
 	bool log = !a[OVS_FLOW_ATTR_PROBE];
 	u32 ufid_flags = ovs_flow_ufid_flags(a);
-	struct ovs_actions *acts = NULL, *old = NULL;
+	struct ovs_actions *acts = NULL;
 	struct sk_buff *reply = NULL;
 	struct ovs_key_range range;
 	struct ovs_flow_ufid ufid;
@@ -371,18 +422,17 @@ static int ovs_flow_cmd_set(struct sk_buff *skb, struct genl_info *info)
 		err = -ENODEV;
 		goto err_unlock;
 	}
-	flow = ufid.len ? ovs_flow_table_lookup_ufid(&dp->table, &ufid) :
-		ovs_flow_table_lookup_exact(&dp->table, &key, &mask);
+	flow = ufid.len ? ovs_flow_table_lookup_ufid(&dp->table, ufid.id,
+						     ufid.len) :
+		ovs_flow_table_lookup_exact(&dp->table, &key, &mask, range);
 	if (!flow) {
 		NL_SET_ERR_MSG_MOD(extack, "No such flow");
 		err = -ENOENT;
 		goto err_unlock;
 	}
 
-	if (acts) {
-		old = ovs_deref(flow->acts);
-		rcu_assign_pointer(flow->acts, acts);
-	}
+	if (acts)
+		ovs_flow_set_actions(flow, acts);
 	if (a[OVS_FLOW_ATTR_CLEAR])
 		ovs_flow_stats_clear(flow);
 	if (ovs_flow_want_reply(info))
@@ -390,8 +440,6 @@ static int ovs_flow_cmd_set(struct sk_buff *skb, struct genl_info *info)
 					   ufid_flags);
 	mutex_unlock(&ovs_mutex);
 
-	if (old)
-		kfree_rcu(old, rcu);
 	if (reply) {
 		if (IS_ERR(reply))
 			return PTR_ERR(reply);
@@ -523,7 +571,7 @@ static int ovs_flow_cmd_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ovs_header *h = genlmsg_data(nlmsg_data(cb->nlh));
 	struct nlattr *a[OVS_FLOW_ATTR_MAX + 1];
-	struct ovs_flow_table_cursor pos;
+	struct ovs_flow_cursor pos;
 	struct ovs_flow *flow;
 	u32 ufid_flags = 0;
 	struct ovs_dp *dp;
@@ -563,7 +611,7 @@ static const struct nla_policy ovs_flow_policy[OVS_FLOW_ATTR_MAX + 1] = {
 	[OVS_FLOW_ATTR_ACTIONS] = { .type = NLA_NESTED },
 	[OVS_FLOW_ATTR_CLEAR] = { .type = NLA_FLAG },
 	[OVS_FLOW_ATTR_PROBE] = { .type = NLA_FLAG },
-	[OVS_FLOW_ATTR_UFID] = { .type = NLA_BINARY, .len = OVS_UFID_MAX_BYTES },
+	[OVS_FLOW_ATTR_UFID] = { .type = NLA_BINARY, .len = OVS_FLOW_UFID_MAX },
 	[OVS_FLOW_ATTR_UFID_FLAGS] = { .type = NLA_U32 },
 };
 

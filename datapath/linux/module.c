@@ -127,9 +127,13 @@ static int __init ovs_module_init(void)
 {
 	int err;
 
-	err = register_pernet_device(&ovs_net_ops);
+	err = ovs_flow_cache_init();
 	if (err)
 		return err;
+
+	err = register_pernet_device(&ovs_net_ops);
+	if (err)
+		goto err_flow_cache;
 
 	err = register_netdevice_notifier(&ovs_netdev_notifier);
 	if (err)
@@ -152,6 +156,8 @@ err_notifier:
 	unregister_netdevice_notifier(&ovs_netdev_notifier);
 err_pernet:
 	unregister_pernet_device(&ovs_net_ops);
+err_flow_cache:
+	ovs_flow_cache_exit();
 	return err;
 }
 
@@ -163,6 +169,7 @@ static void __exit ovs_module_exit(void)
 	ovs_vport_flush_gone();
 	rtnl_link_unregister(&ovs_internal_link_ops);
 	rcu_barrier();
+	ovs_flow_cache_exit();
 }
 
 module_init(ovs_module_init);
