@@ -30,6 +30,9 @@
 #include <linux/llc.h>
 #include <linux/mpls.h>
 #include <linux/jhash.h>
+#include <linux/log2.h>
+#include <linux/random.h>
+#include <linux/sort.h>
 #include <linux/rcupdate.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>

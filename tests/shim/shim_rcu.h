@@ -107,6 +107,12 @@ static inline unsigned long get_state_synchronize_rcu(void)
 	return shim_rcu_gp_seq + 1;
 }
 
+/* A cookie for a grace period that has already completed. */
+static inline unsigned long get_completed_synchronize_rcu(void)
+{
+	return shim_rcu_gp_seq;
+}
+
 static inline bool poll_state_synchronize_rcu(unsigned long cookie)
 {
 	return (long)(shim_rcu_gp_seq - cookie) >= 0;
@@ -435,6 +441,13 @@ static inline void hlist_del_init_rcu(struct hlist_node *n)
 /* ---- small helpers the kernel keeps in <linux/log2.h>, <linux/sort.h>,
  * <linux/random.h> and <linux/bitops.h> ----
  */
+
+#ifndef IS_ALIGNED
+#define IS_ALIGNED(x, a)	(((x) & ((__typeof__(x))(a) - 1)) == 0)
+#endif
+#ifndef U32_MAX
+#define U32_MAX			((u32)~0U)
+#endif
 
 static inline bool is_power_of_2(unsigned long n)
 {

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Flow objects: allocation, identity, freeing, and per-CPU statistics.
+ */
+#include "portable_env.h"
+#include "flow.h"
+
+static struct kmem_cache *ovs_flow_slab;
+
+int ovs_flow_cache_init(void)
+{
+	ovs_flow_slab = kmem_cache_create("ovs_flow", sizeof(struct ovs_flow),
+					  __alignof__(struct ovs_flow), 0, NULL);
+	return ovs_flow_slab ? 0 : -ENOMEM;
+}
+
+void ovs_flow_cache_exit(void)
+{
+	/* Flows still queued for freeing go back to the cache first. */
+	rcu_barrier();
+	kmem_cache_destroy(ovs_flow_slab);
+	ovs_flow_slab = NULL;
+}
+
+struct ovs_flow *ovs_flow_alloc(void)
+{
+	struct ovs_flow *flow;
+
+	if (ovs_flow_slab)
+		flow = kmem_cache_zalloc(ovs_flow_slab, GFP_KERNEL);
+	else
+		flow = kzalloc(sizeof(*flow), GFP_KERNEL);
+	if (!flow)
+		return ERR_PTR(-ENOMEM);
+
+	flow->stats = alloc_percpu(struct ovs_flow_cpu_stats);
+	if (!flow->stats)
+		goto err_free_flow;
+	return flow;
+
+err_free_flow:
+	if (ovs_flow_slab)
+		kmem_cache_free(ovs_flow_slab, flow);
+	else
+		kfree(flow);
+	return ERR_PTR(-ENOMEM);
+}
+
+static void ovs_flow_mask_free(struct ovs_flow_mask *mask)
+{
+	free_percpu(mask->hits);
+	kfree(mask);
+}
+
+void ovs_flow_free(struct ovs_flow *flow)
+{
+	if (!flow)
+		return;
+	if (!flow->ufid_len)
+		kfree(flow->id.unmasked_key);
+	if (flow->mask_owned)
+		ovs_flow_mask_free(flow->mask);
+	/* No reader can reach the flow any more, so neither its actions. */
+	kfree(rcu_dereference_protected(flow->acts, 1));
+	free_percpu(flow->stats);
+	if (ovs_flow_slab)
+		kmem_cache_free(ovs_flow_slab, flow);
+	else
+		kfree(flow);
+}
+
+static void ovs_flow_free_cb(struct rcu_head *rcu)
+{
+	ovs_flow_free(container_of(rcu, struct ovs_flow, rcu));
+}
+
+void ovs_flow_free_rcu(struct ovs_flow *flow)
+{
+	call_rcu(&flow->rcu, ovs_flow_free_cb);
+}
+
+int ovs_flow_set_ufid(struct ovs_flow *flow, const void *ufid, size_t len)
+{
+	if (!len || len > OVS_FLOW_UFID_MAX || flow->id.unmasked_key)
+		return -EINVAL;
+	memcpy(flow->id.ufid, ufid, len);
+	flow->ufid_len = len;
+	return 0;
+}
+
+int ovs_flow_set_unmasked_key(struct ovs_flow *flow,
+			      const struct ovs_key *key)
+{
+	if (flow->ufid_len || flow->id.unmasked_key)
+		return -EINVAL;
+	flow->id.unmasked_key = kmemdup(key, sizeof(*key), GFP_KERNEL);
+	return flow->id.unmasked_key ? 0 : -ENOMEM;
+}
+
+void ovs_flow_set_actions(struct ovs_flow *flow, struct ovs_actions *acts)
+{
+	struct ovs_actions *old;
+
+	old = rcu_replace_pointer(flow->acts, acts, true);
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+void ovs_flow_stats_update(struct ovs_flow *flow, __be16 tcp_flags,
+			   unsigned int len)
+{
+	struct ovs_flow_cpu_stats *st = this_cpu_ptr(flow->stats);
+
+	u64_stats_update_begin(&st->syncp);
+	st->packets++;
+	st->bytes += len;
+	u64_stats_update_end(&st->syncp);
+	/* Word-sized, read unlocked by ovs_flow_stats_get(). */
+	WRITE_ONCE(st->used, jiffies);
+	WRITE_ONCE(st->tcp_flags, st->tcp_flags | tcp_flags);
+}
+
+void ovs_flow_stats_get(const struct ovs_flow *flow,
+			struct ovs_flow_stats *stats, unsigned long *used,
+			__be16 *tcp_flags)
+{
+	u64 packets = 0, bytes = 0;
+	int cpu;
+
+	*used = 0;
+	*tcp_flags = 0;
+	for_each_possible_cpu(cpu) {
+		const struct ovs_flow_cpu_stats *st;
+		unsigned long cpu_used;
+		unsigned int start;
+		u64 p, b;
+
+		st = per_cpu_ptr(flow->stats, cpu);
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			p = st->packets;
+			b = st->bytes;
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		packets += p;
+		bytes += b;
+
+		cpu_used = READ_ONCE(st->used);
+		if (cpu_used && (!*used || time_after(cpu_used, *used)))
+			*used = cpu_used;
+		*tcp_flags |= READ_ONCE(st->tcp_flags);
+	}
+	stats->n_packets = packets - READ_ONCE(flow->cleared_packets);
+	stats->n_bytes = bytes - READ_ONCE(flow->cleared_bytes);
+}
+
+/*
+ * The counters belong to their CPUs, which may be adding to them right
+ * now: writing zero into them could be undone by a concurrent increment.
+ * So the clear records the current totals instead, and reads subtract
+ * them.  used and tcp_flags have no such arithmetic; zeroing them can at
+ * worst keep the contribution of a packet that raced with the clear.
+ */
+void ovs_flow_stats_clear(struct ovs_flow *flow)
+{
+	struct ovs_flow_stats sum;
+	unsigned long used;
+	__be16 flags;
+	int cpu;
+
+	ovs_flow_stats_get(flow, &sum, &used, &flags);
+	WRITE_ONCE(flow->cleared_packets, flow->cleared_packets + sum.n_packets);
+	WRITE_ONCE(flow->cleared_bytes, flow->cleared_bytes + sum.n_bytes);
+	for_each_possible_cpu(cpu) {
+		struct ovs_flow_cpu_stats *st = per_cpu_ptr(flow->stats, cpu);
+
+		WRITE_ONCE(st->used, 0);
+		WRITE_ONCE(st->tcp_flags, 0);
+	}
+}
+
+bool ovs_key_range_valid(struct ovs_key_range range)
+{
+	return range.start <= range.end &&
+	       range.end <= sizeof(struct ovs_key) &&
+	       IS_ALIGNED(range.start, sizeof(long)) &&
+	       IS_ALIGNED(range.end, sizeof(long));
+}
+
+struct ovs_key_range ovs_key_mask_range(const struct ovs_key *mask)
+{
+	const unsigned long *w = (const unsigned long *)mask;
+	unsigned int n = sizeof(*mask) / sizeof(long);
+	struct ovs_key_range range = { 0, 0 };
+	unsigned int first, last;
+
+	for (first = 0; first < n && !w[first]; first++)
+		;
+	if (first == n)
+		return range;
+	for (last = n - 1; !w[last]; last--)
+		;
+	range.start = first * sizeof(long);
+	range.end = (last + 1) * sizeof(long);
+	return range;
+}
+
+void ovs_key_mask_apply_range(struct ovs_key *dst, const struct ovs_key *src,
+			      const struct ovs_key *mask,
+			      struct ovs_key_range range)
+{
+	const unsigned long *s = (const unsigned long *)src;
+	const unsigned long *m = (const unsigned long *)mask;
+	unsigned long *d = (unsigned long *)dst;
+	unsigned int i, n = sizeof(*dst) / sizeof(long);
+	unsigned int start = range.start / sizeof(long);
+	unsigned int end = range.end / sizeof(long);
+
+	/* Word by word, so that dst == src works. */
+	for (i = 0; i < n; i++)
+		d[i] = (i >= start && i < end) ? s[i] & m[i] : 0;
+}
