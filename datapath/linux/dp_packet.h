@@ -24,6 +24,13 @@ struct ovs_skb_cb {
 
 #define OVS_CB(skb) ((struct ovs_skb_cb *)(skb)->cb)
 
+/* OVS_PACKET_ATTR_HASH carries the skb hash in its low 32 bits and how it
+ * was computed above them.  Userspace relies on these bit positions,
+ * though the uapi header does not define them.
+ */
+#define OVS_PACKET_HASH_SW_BIT	BIT_ULL(32)
+#define OVS_PACKET_HASH_L4_BIT	BIT_ULL(33)
+
 /* Why and how a packet goes to userspace. */
 struct ovs_upcall_info {
 	u8 cmd;				/* OVS_PACKET_CMD_MISS or _ACTION */

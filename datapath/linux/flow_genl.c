@@ -168,7 +168,7 @@ static int ovs_flow_fill(const struct ovs_dp *dp, const struct ovs_flow *flow,
 			goto error;
 	}
 	if (!(ufid_flags & OVS_UFID_F_OMIT_MASK)) {
-		err = ovs_nla_put_key(skb, OVS_FLOW_ATTR_MASK, &flow->mask->key,
+		err = ovs_nla_put_key(skb, OVS_FLOW_ATTR_MASK, &flow->key,
 				      &flow->mask->key, true);
 		if (err)
 			goto error;

@@ -57,18 +57,18 @@ static size_t ovs_upcall_msg_size(const struct ovs_upcall_info *info,
 	return size;
 }
 
+/* OVS_PACKET_ATTR_HASH: the skb hash and how it was computed, so that
+ * a packet userspace re-injects keeps it.
+ */
 static int ovs_upcall_put_hash(struct sk_buff *msg, struct sk_buff *skb)
 {
 	u64 hash = skb_get_hash_raw(skb);
 
-	if (!hash)
-		return 0;
 	if (skb->sw_hash)
 		hash |= OVS_PACKET_HASH_SW_BIT;
 	if (skb->l4_hash)
 		hash |= OVS_PACKET_HASH_L4_BIT;
-	return nla_put_u64_64bit(msg, OVS_PACKET_ATTR_HASH, hash,
-				 OVS_PACKET_ATTR_PAD);
+	return nla_put(msg, OVS_PACKET_ATTR_HASH, sizeof(hash), &hash);
 }
 
 /* Build and send one upcall for a non-GSO @skb. */
