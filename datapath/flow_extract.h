@@ -64,21 +64,4 @@ static inline const void *ovs_pkt_pull(struct ovs_pkt *pkt,
  */
 int ovs_key_extract(struct ovs_pkt *pkt, struct ovs_key *key);
 
-/*
- * Number of MPLS label stack entries an extracted key holds: up to and
- * including the first one with the bottom-of-stack bit, at most
- * OVS_KEY_MPLS_LABELS_MAX.  (A stack cut short by the end of the frame
- * reads as if it continued with zero entries.)  Only meaningful when
- * key->eth.type is an MPLS ethertype.
- */
-static inline unsigned int ovs_key_mpls_labels(const struct ovs_key *key)
-{
-	unsigned int i;
-
-	for (i = 0; i < OVS_KEY_MPLS_LABELS_MAX; i++)
-		if (key->mpls.lse[i] & htonl(MPLS_LS_S_MASK))
-			return i + 1;
-	return OVS_KEY_MPLS_LABELS_MAX;
-}
-
 #endif /* OVSDP_FLOW_EXTRACT_H */

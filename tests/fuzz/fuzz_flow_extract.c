@@ -77,6 +77,17 @@ static void extract(const struct ovs_pkt *tmpl, const u8 *frame,
 		ovs_shim_pkt_release(&pkt);
 }
 
+/* Label stack entries a key holds: through the bottom of stack, or all. */
+static unsigned int mpls_labels(const struct ovs_key *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < OVS_KEY_MPLS_LABELS_MAX; i++)
+		if (key->mpls.lse[i] & htonl(MPLS_LS_S_MASK))
+			return i + 1;
+	return OVS_KEY_MPLS_LABELS_MAX;
+}
+
 static bool is_ip(__be16 type)
 {
 	return type == htons(ETH_P_IP) || type == htons(ETH_P_IPV6);
@@ -144,7 +155,7 @@ static void check(const struct ovs_pkt *pkt, unsigned int len,
 		if (!all_zero(&k->ip, sizeof(k->ip)) ||
 		    !all_zero(&k->tp, sizeof(k->tp)))
 			fail("mpls with ip fields", r);
-		n = ovs_key_mpls_labels(k);
+		n = mpls_labels(k);
 		if (!all_zero(&k->mpls.lse[n],
 			      sizeof(k->mpls) - n * sizeof(__be32)))
 			fail("mpls entries past bottom of stack", r);
