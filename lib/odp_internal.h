@@ -86,6 +86,8 @@ bool key_attr_mask_full(const struct nlattr *m);
  */
 bool key_attr_parse(struct lexer *lx, struct ovsdp_buf *key,
 		    struct ovsdp_buf *mask, bool *exact);
+/* encap and tunnel: attributes that hold further attributes. */
+bool key_type_is_nested(uint16_t type);
 bool key_list_parse(struct lexer *lx, struct ovsdp_buf *key,
 		    struct ovsdp_buf *mask, char end);
 

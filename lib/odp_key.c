@@ -400,6 +400,8 @@ static bool field_shown(const struct field *f, const uint8_t *v,
 {
 	if (f->flags & F_DEF1)
 		return !(field_get(f, v) == 1 && (!m || field_mask_full(f, m)));
+	if (!f->name)
+		return true;	/* a bare value cannot be left out */
 	return !m || !field_mask_zero(f, m);
 }
 
@@ -427,11 +429,12 @@ static void fields_format(struct ovsdp_buf *out, const struct key_type *kt,
 }
 
 static void generic_format(struct ovsdp_buf *out, const struct nlattr *a,
-			   const struct nlattr *m)
+			   const struct nlattr *m, bool force_mask)
 {
 	ovsdp_buf_printf(out, "key%u(", attr_type(a));
 	ovsdp_hex_format(out, attr_data(a), attr_len(a));
-	if (m && !bytes_all(attr_data(m), attr_len(m), 0xff)) {
+	if (m && (force_mask ||
+		  !bytes_all(attr_data(m), attr_len(m), 0xff))) {
 		ovsdp_buf_printf(out, "/");
 		ovsdp_hex_format(out, attr_data(m), attr_len(m));
 	}
@@ -610,7 +613,7 @@ void key_attr_format(struct ovsdp_buf *out, const struct nlattr *a,
 		return;
 	}
 generic:
-	generic_format(out, a, m);
+	generic_format(out, a, m, force_masks);
 }
 
 bool key_attr_mask_full(const struct nlattr *m)
@@ -1089,4 +1092,11 @@ int ovsdp_key_parse(const char *text, struct ovsdp_buf *key,
 	if (key->oom || (mask && mask->oom))
 		return -ENOMEM;
 	return 0;
+}
+
+bool key_type_is_nested(uint16_t type)
+{
+	const struct key_type *kt = kt_by_type(type);
+
+	return kt && kt->shape != SH_FIELDS;
 }
