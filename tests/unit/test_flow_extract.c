@@ -1644,32 +1644,60 @@ static void test_truncation(void)
 
 /* ---- Environment failures ---------------------------------------------------- */
 
-/* A pull the environment cannot satisfy (the kernel's pskb_may_pull()
- * running out of memory) is an error, not a short frame.
+/*
+ * A pull the environment cannot satisfy (the kernel's pskb_may_pull()
+ * running out of memory) is an error, not a short frame.  Starting with
+ * nothing linear, every header needs a slow pull: let each one in turn
+ * be the one that fails.
  */
-static void test_nomem(void)
+static void nomem_frame(const char *name, const struct input *in,
+			void (*build)(struct fb *f))
 {
 	struct ovs_shim_pkt sp;
 	struct ovs_pkt pkt;
 	struct ovs_key key;
 	struct fb f = {};
-	int ret, fail_after;
-	bool ok;
+	unsigned int pulls, k;
+	bool ok = true;
+	int ret;
 
-	fb_sweep_nd(&f);
-	for (fail_after = 0; fail_after < 8; fail_after++) {
+	build(&f);
+	for (k = 0; ok; k++) {
 		memset(&pkt, 0, sizeof(pkt));
-		pkt.mac_proto = OVS_MAC_PROTO_ETHERNET;
-		ovs_shim_pkt_init(&pkt, &sp, f.b, f.len, 0, 2);
-		sp.fail_after = fail_after;
+		pkt.mac_proto = in->mac_proto;
+		pkt.l3_proto = in->l3_proto;
+		ovs_shim_pkt_init(&pkt, &sp, f.b, f.len, 0,
+				  in->mac_proto ? 2 : 0);
+		sp.fail_after = k;
 		ret = ovs_key_extract(&pkt, &key);
-		/* NS with two options: eth, ipv6, icmp, nd, opt, opt. */
-		ok = fail_after < 6 ? ret == -ENOMEM : ret == 0;
-		result(ok, "nomem after %d pulls: returned %d", fail_after,
-		       ret);
+		pulls = sp.pulls;
 		ovs_shim_pkt_release(&pkt);
+		if (ret == 0 && pulls == k && k > 0)
+			break;
+		ok = ret == -ENOMEM && pulls == k;
+		if (!ok)
+			printf("  %s: failing pull %u: returned %d after %u pulls\n",
+			       name, k + 1, ret, pulls);
 	}
+	result(ok, "%s: out of memory at each of %u pulls", name, k);
 	fb_free(&f);
+}
+
+static void test_nomem(void)
+{
+	struct input l3 = {
+		.mac_proto = OVS_MAC_PROTO_NONE,
+		.l3_proto = htons(ETH_P_IPV6),
+	};
+
+	nomem_frame("vlan ipv4 tcp", &ETH_IN, fb_sweep_v4tcp);
+	nomem_frame("qinq ipv4 icmp", &ETH_IN, fb_sweep_qinq);
+	nomem_frame("snap ipv4 udp", &ETH_IN, fb_sweep_snap);
+	nomem_frame("ipv6 hop frag udp", &ETH_IN, fb_sweep_v6frag);
+	nomem_frame("ipv6 nd", &ETH_IN, fb_sweep_nd);
+	nomem_frame("arp", &ETH_IN, fb_sweep_arp);
+	nomem_frame("mpls", &ETH_IN, fb_sweep_mpls);
+	nomem_frame("l3 ipv6 ah tcp", &l3, fb_sweep_l3v6);
 }
 
 int main(void)
