@@ -61,6 +61,15 @@ static inline const void *ovs_pkt_pull(struct ovs_pkt *pkt,
  * for conditions that make the packet unusable (e.g. -ENOMEM from the
  * environment); truncated or malformed headers are not errors: the key
  * then describes what the packet is, with the missing parts zeroed.
+ * As upstream, -EINVAL (drop) is returned for an Ethernet frame shorter
+ * than ETH_HLEN, an L3 packet whose l3_proto is a VLAN TPID, and an
+ * unknown mac_proto; the key is then unspecified.
+ *
+ * Also sets pkt->l2_len (Ethernet header, in-frame tags and any LLC/SNAP
+ * header; 0 for L3 packets), pkt->l3_ofs (= l2_len) and pkt->l4_ofs: the
+ * upper-layer header of an IPv4 packet with a valid header length
+ * (fragments included) or of an IPv6 packet whose extension headers
+ * could be walked (later fragments excluded), else OVS_PKT_OFS_NONE.
  */
 int ovs_key_extract(struct ovs_pkt *pkt, struct ovs_key *key);
 
