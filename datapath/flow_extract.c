@@ -95,16 +95,17 @@ static int ovs_parse_l2(struct ovs_pkt *pkt, struct ovs_key *key)
 	ether_addr_copy(key->eth.dst, eth->h_dest);
 	type = eth->h_proto;
 
+	/* An inner tag is looked for only after an outer one. */
 	if (pkt->hw_vlan_tci & htons(VLAN_CFI_MASK)) {
 		key->eth.vlan.tpid = pkt->hw_vlan_tpid;
 		key->eth.vlan.tci = pkt->hw_vlan_tci;
+		err = ovs_parse_vlan_tag(pkt, &ofs, &type, &key->eth.cvlan);
 	} else {
 		err = ovs_parse_vlan_tag(pkt, &ofs, &type, &key->eth.vlan);
-		if (err <= 0)
-			goto tags_done;
+		if (err > 0)
+			err = ovs_parse_vlan_tag(pkt, &ofs, &type,
+						 &key->eth.cvlan);
 	}
-	err = ovs_parse_vlan_tag(pkt, &ofs, &type, &key->eth.cvlan);
-tags_done:
 	if (unlikely(err < 0))
 		return err;
 	ofs += sizeof(__be16);
@@ -243,9 +244,7 @@ static int ovs_parse_arp(struct ovs_pkt *pkt, struct ovs_key *key,
 	    arp->hdr.ar_hln != ETH_ALEN || arp->hdr.ar_pln != 4)
 		return 0;
 
-	/* Only the low 8 bits of the opcode fit the key; larger opcodes
-	 * (none are assigned) read as 0.
-	 */
+	/* The key has 8 bits for the opcode; larger ones read as 0. */
 	op = ntohs(arp->hdr.ar_op);
 	key->ip.proto = op <= 0xff ? op : 0;
 	memcpy(&key->ipv4.addr.src, arp->spa, sizeof(key->ipv4.addr.src));
