@@ -904,6 +904,7 @@ static bool ct_param_parse(struct lexer *lx, struct ovsdp_buf *acts,
 		ovsdp_attr_put_u32(acts, *type, v);
 	} else {
 		/* nat() and the rest are not offered by our datapath. */
+		lx->pos -= strlen(name);
 		return lex_fail(lx, "unsupported ct() parameter '%s'", name);
 	}
 	return true;
