@@ -14,7 +14,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 PYTHON := /usr/bin/python3
 
 .PHONY: all modules install deps check check-unit check-vm sparse checkpatch \
-	bench clean vm-shell userspace
+	bench clean vm-shell userspace check-lib
 
 all: modules
 
@@ -39,8 +39,15 @@ checkpatch:
 deps:
 	bash tests/deps.sh
 
-check-unit:
+check-unit: check-lib
 	$(MAKE) -C tests/unit check
+
+# Userspace library (lib/) and its host tests.
+userspace:
+	$(MAKE) -C lib
+
+check-lib:
+	$(MAKE) -C lib check
 
 check-vm: modules
 	$(PYTHON) tests/vm/run_vm.py --module openvswitch.ko -- \
