@@ -69,5 +69,10 @@ u32 ovs_dp_upcall_portid(const struct ovs_dp *dp,
  */
 int ovs_execute_actions(struct ovs_dp *dp, struct sk_buff *skb,
 			const struct ovs_actions *acts, struct ovs_key *key);
+/* Per-CPU state of the executor: call once at module load (before any
+ * packet can arrive) and at unload (after the last packet is gone).
+ */
+int ovs_actions_init(void);
+void ovs_actions_exit(void);
 
 #endif /* OVSDP_DP_PACKET_H */
