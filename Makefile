@@ -49,9 +49,25 @@ userspace:
 check-lib:
 	$(MAKE) -C lib check
 
+# VM targets.  VM_MODULE=--upstream runs them on the in-tree module instead
+# of ours (--none: no datapath module); PYTEST_ARGS selects tests, e.g.
+# PYTEST_ARGS="-k vswitchd" or PYTEST_ARGS='-m "not dataplane"'.
+VM_MODULE ?= --module openvswitch.ko
+PYTEST_ARGS ?=
+RUN_VM = $(PYTHON) tests/vm/run_vm.py --kver $(KVER) $(VM_MODULE)
+
+.PHONY: demo
 check-vm: modules
-	$(PYTHON) tests/vm/run_vm.py --module openvswitch.ko -- \
-		$(PYTHON) -m pytest -p no:cacheprovider -v tests/vm
+	$(RUN_VM) -- $(PYTHON) -m pytest -p no:cacheprovider -v tests/vm \
+		$(PYTEST_ARGS)
+
+# The main job: boot the VM with our module, bridge two namespaces with the
+# distribution's ovs-vswitchd and ping across.
+demo: modules
+	$(RUN_VM) -- bash tests/vm/demo.sh
+
+vm-shell: modules
+	$(RUN_VM) --shell
 
 check: modules check-unit check-vm
 
