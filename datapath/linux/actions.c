@@ -135,6 +135,8 @@ static int ovs_key_refresh(struct sk_buff *skb, struct ovs_key *key)
 	if (unlikely(err))
 		return err;
 
+	if (unlikely(pkt.l3_ofs == OVS_PKT_OFS_NONE))
+		return -EINVAL;
 	skb_reset_mac_header(skb);
 	skb->mac_len = pkt.l2_len;
 	skb_set_network_header(skb, pkt.l3_ofs);
@@ -811,14 +813,20 @@ static int ovs_push_mpls(struct sk_buff *skb, struct ovs_key *key,
 			return err;
 	}
 
-	/* The kernel helper rewrites the ethertype right after the MAC
-	 * addresses, which with VLAN tags in the frame is a TPID; then
-	 * the real ethertype, just before the label, is ours to set.
+	/* The helper records skb->protocol as the protocol inside the
+	 * label (for GSO): that is the ethertype, not a VLAN TPID.
+	 */
+	skb->protocol = key->eth.type;
+	/* It also rewrites the ethertype right after the MAC addresses,
+	 * which with VLAN tags in the frame is a TPID; then the real
+	 * ethertype, just before the label, is ours to set.
 	 */
 	err = skb_mpls_push(skb, lse, ethertype, mac_len,
 			    ethernet && mac_len == ETH_HLEN);
-	if (unlikely(err))
+	if (unlikely(err)) {
+		ovs_skb_sync_protocol(skb, key);
 		return err;
+	}
 
 	if (ethernet && mac_len > ETH_HLEN) {
 		__be16 *type = (__be16 *)mpls_hdr(skb) - 1;
@@ -918,9 +926,12 @@ static int ovs_dec_ttl(struct sk_buff *skb, struct ovs_key *key)
 		nh = ipv6_hdr(skb);
 		if (nh->hop_limit <= 1)
 			return -EHOSTUNREACH;
-		skb_postpull_rcsum(skb, &nh->hop_limit, 1);
+		/* A checksum block must start at an even offset: take the
+		 * 16-bit word holding the hop limit.
+		 */
+		skb_postpull_rcsum(skb, &nh->nexthdr, 2);
 		nh->hop_limit--;
-		skb_postpush_rcsum(skb, &nh->hop_limit, 1);
+		skb_postpush_rcsum(skb, &nh->nexthdr, 2);
 		key->ip.ttl = nh->hop_limit;
 	}
 	return 0;
