@@ -281,17 +281,19 @@ static void ovs_index_shrink(struct ovs_flow_table *tbl, bool ufid, u32 count)
 		ovs_index_rebuild(tbl, ufid, ti->n_buckets / 2, false);
 }
 
-/* The flow of @ti under @mask that @key hits. */
+/* The flow of @ti under @mask that @key hits.  @ctl: called by the
+ * control path, which may hold the writer's mutex instead of RCU.
+ */
 static __always_inline struct ovs_flow *
 ovs_index_find(const struct ovs_flow_index *ti, const struct ovs_key *key,
-	       const struct ovs_flow_mask *mask, u32 seed)
+	       const struct ovs_flow_mask *mask, u32 seed, bool ctl)
 {
 	u32 hash = ovs_key_hash_masked(key, mask, seed);
 	struct ovs_flow *flow;
 	u8 ver = ti->ver;
 
 	hlist_for_each_entry_rcu(flow, ovs_index_bucket(ti, hash),
-				 key_node[ver]) {
+				 key_node[ver], ctl) {
 		if (flow->key_hash == hash && flow->mask == mask &&
 		    ovs_key_equal_masked(&flow->key, key, mask))
 			return flow;
@@ -746,7 +748,7 @@ ovs_masks_walk(const struct ovs_flow_table *tbl,
 		if (unlikely(!mask) || i == skip)
 			continue;
 		(*n_mask_hit)++;
-		flow = ovs_index_find(ti, key, mask, seed);
+		flow = ovs_index_find(ti, key, mask, seed, !count_hits);
 		if (flow) {
 			if (count_hits)
 				this_cpu_inc(*mask->hits);
@@ -778,7 +780,8 @@ ovs_lookup_cached(const struct ovs_flow_table *tbl,
 		mask = rcu_dereference(ma->masks[idx]);
 		if (likely(mask)) {
 			(*n_mask_hit)++;
-			flow = ovs_index_find(ti, key, mask, tbl->hash_seed);
+			flow = ovs_index_find(ti, key, mask, tbl->hash_seed,
+					      false);
 			if (likely(flow)) {
 				this_cpu_inc(*mask->hits);
 				*n_cache_hit = 1;
@@ -874,7 +877,7 @@ struct ovs_flow *ovs_flow_table_lookup_exact(struct ovs_flow_table *tbl,
 	m = ovs_mask_find(tbl, mask, range);
 	if (!m)
 		return NULL;
-	return ovs_index_find(ti, key, m, tbl->hash_seed);
+	return ovs_index_find(ti, key, m, tbl->hash_seed, true);
 }
 
 struct ovs_flow *ovs_flow_table_lookup_unmasked(struct ovs_flow_table *tbl,
@@ -890,7 +893,7 @@ struct ovs_flow *ovs_flow_table_lookup_unmasked(struct ovs_flow_table *tbl,
 
 		if (!mask)
 			continue;
-		flow = ovs_index_find(ti, key, mask, tbl->hash_seed);
+		flow = ovs_index_find(ti, key, mask, tbl->hash_seed, true);
 		if (flow && !flow->ufid_len &&
 		    !memcmp(flow->id.unmasked_key, key, sizeof(*key)))
 			return flow;
@@ -910,7 +913,7 @@ struct ovs_flow *ovs_flow_table_lookup_ufid(struct ovs_flow_table *tbl,
 		return NULL;
 	hash = ovs_ufid_hash(tbl, ufid, len);
 	hlist_for_each_entry_rcu(flow, ovs_index_bucket(ti, hash),
-				 ufid_node[ver]) {
+				 ufid_node[ver], true) {
 		if (flow->ufid_len == len && !memcmp(flow->id.ufid, ufid, len))
 			return flow;
 	}
@@ -928,7 +931,7 @@ struct ovs_flow *ovs_flow_table_dump_next(struct ovs_flow_table *tbl,
 		u32 i = 0;
 
 		hlist_for_each_entry_rcu(flow, &ti->buckets[cur->bucket],
-					 key_node[ver]) {
+					 key_node[ver], true) {
 			if (i++ == cur->index) {
 				cur->index++;
 				return flow;
