@@ -1,0 +1,1214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Typed calls on the ovs_datapath, ovs_vport, ovs_flow and ovs_packet
+ * generic netlink families, on libnl-3.
+ *
+ * Each request is one transaction on the handle's socket: build, send
+ * with NLM_F_ACK (or NLM_F_DUMP), then receive until the ack, the error
+ * or NLMSG_DONE.  Sequence numbers are matched by hand so that batched
+ * requests can be in flight together, and NETLINK_EXT_ACK is enabled so
+ * that the kernel's reason for a rejection reaches the caller.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+
+#include <netlink/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
+
+#include "ovsdp/ovsdp.h"
+#include "odp_internal.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct family_desc {
+	const char *name;
+	const char *mcgroup;	/* NULL: the family has none */
+	uint8_t version;
+};
+
+static const struct family_desc families[OVSDP_N_FAMILIES] = {
+	[OVSDP_DATAPATH] = { OVS_DATAPATH_FAMILY, OVS_DATAPATH_MCGROUP,
+			     OVS_DATAPATH_VERSION },
+	[OVSDP_VPORT] = { OVS_VPORT_FAMILY, OVS_VPORT_MCGROUP,
+			  OVS_VPORT_VERSION },
+	[OVSDP_FLOW] = { OVS_FLOW_FAMILY, OVS_FLOW_MCGROUP, OVS_FLOW_VERSION },
+	[OVSDP_PACKET] = { OVS_PACKET_FAMILY, NULL, OVS_PACKET_VERSION },
+};
+
+struct ovsdp {
+	struct nl_sock *sk;
+	int fam[OVSDP_N_FAMILIES];	/* 0: not registered */
+	int mcgrp[OVSDP_N_FAMILIES];	/* -1: none */
+	char errmsg[256];
+};
+
+struct ovsdp_listener {
+	int fd;
+	struct nl_sock *sk;
+	int fam[OVSDP_N_FAMILIES];
+	int mcgrp[OVSDP_N_FAMILIES];
+};
+
+static void set_err(struct ovsdp *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_err(struct ovsdp *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(h->errmsg, sizeof(h->errmsg), fmt, ap);
+	va_end(ap);
+}
+
+/* libnl reports its own error codes; map the ones that matter back. */
+static int nle_to_errno(int nle)
+{
+	switch (nle < 0 ? -nle : nle) {
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_AGAIN:
+		return -EAGAIN;
+	case NLE_INTR:
+		return -EINTR;
+	case NLE_MSGSIZE:
+		return -EMSGSIZE;
+	case NLE_PERM:
+		return -EPERM;
+	case NLE_NOADDR:
+	case NLE_OBJ_NOTFOUND:
+		return -ENOENT;
+	case NLE_INVAL:
+		return -EINVAL;
+	case NLE_BAD_SOCK:
+		return -EBADF;
+	default:
+		return -EIO;
+	}
+}
+
+/* ---- extended ack ---- */
+
+void ovsdp_extack_text(const struct nlmsghdr *nlh, char *buf, size_t size)
+{
+	const struct nlmsgerr *e;
+	const struct nlattr *a;
+	struct attr_iter it;
+	size_t payload, off;
+
+	if (size)
+		buf[0] = 0;
+	if (nlh->nlmsg_type != NLMSG_ERROR ||
+	    nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e) ||
+	    !(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	e = NLMSG_DATA(nlh);
+	/* The request is echoed back in full unless NLM_F_CAPPED. */
+	if (nlh->nlmsg_flags & NLM_F_CAPPED)
+		payload = sizeof(*e);
+	else if (e->msg.nlmsg_len >= NLMSG_HDRLEN)
+		payload = sizeof(e->error) + e->msg.nlmsg_len;
+	else
+		return;
+	off = NLMSG_HDRLEN + NLMSG_ALIGN(payload);
+	if (off >= nlh->nlmsg_len)
+		return;
+	attr_iter_init(&it, (const uint8_t *)nlh + off, nlh->nlmsg_len - off);
+	while ((a = attr_iter_next(&it))) {
+		if (attr_type(a) == NLMSGERR_ATTR_MSG && attr_len(a) && size) {
+			size_t n = strnlen(attr_data(a), attr_len(a));
+
+			if (n >= size)
+				n = size - 1;
+			memcpy(buf, attr_data(a), n);
+			buf[n] = 0;
+			return;
+		}
+	}
+}
+
+/* ---- open/close ---- */
+
+static void sock_enable_extack(struct nl_sock *sk)
+{
+	int one = 1, fd = nl_socket_get_fd(sk);
+
+	/* Old kernels lack these options; the calls still work without. */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+}
+
+int ovsdp_open(struct ovsdp **hp)
+{
+	struct ovsdp *h;
+	int i, rc;
+
+	*hp = NULL;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->sk = nl_socket_alloc();
+	if (!h->sk) {
+		free(h);
+		return -ENOMEM;
+	}
+	rc = genl_connect(h->sk);
+	if (rc < 0) {
+		nl_socket_free(h->sk);
+		free(h);
+		return nle_to_errno(rc);
+	}
+	nl_socket_disable_seq_check(h->sk);
+	nl_socket_disable_auto_ack(h->sk);
+	sock_enable_extack(h->sk);
+
+	for (i = 0; i < OVSDP_N_FAMILIES; i++) {
+		h->mcgrp[i] = -1;
+		rc = genl_ctrl_resolve(h->sk, families[i].name);
+		if (rc < 0)
+			continue;	/* missing: reported per call */
+		h->fam[i] = rc;
+		if (!families[i].mcgroup)
+			continue;
+		rc = genl_ctrl_resolve_grp(h->sk, families[i].name,
+					   families[i].mcgroup);
+		if (rc >= 0)
+			h->mcgrp[i] = rc;
+	}
+	*hp = h;
+	return 0;
+}
+
+void ovsdp_close(struct ovsdp *h)
+{
+	if (!h)
+		return;
+	nl_socket_free(h->sk);
+	free(h);
+}
+
+bool ovsdp_has_family(const struct ovsdp *h, enum ovsdp_family fam)
+{
+	return fam < OVSDP_N_FAMILIES && h->fam[fam] > 0;
+}
+
+int ovsdp_family_id(const struct ovsdp *h, enum ovsdp_family fam)
+{
+	return fam < OVSDP_N_FAMILIES ? h->fam[fam] : 0;
+}
+
+int ovsdp_mcgroup_id(const struct ovsdp *h, enum ovsdp_family fam)
+{
+	return fam < OVSDP_N_FAMILIES ? h->mcgrp[fam] : -1;
+}
+
+const char *ovsdp_error_msg(const struct ovsdp *h)
+{
+	return h->errmsg;
+}
+
+/* ---- requests ---- */
+
+/* Starts a request; NULL with *err set when the family is missing. */
+static struct nl_msg *req_start(struct ovsdp *h, enum ovsdp_family fam,
+				uint8_t cmd, int flags, int dp_ifindex,
+				size_t size_hint, int *err)
+{
+	struct ovs_header *oh;
+	struct nl_msg *msg;
+
+	h->errmsg[0] = 0;
+	if (!h->fam[fam]) {
+		set_err(h, "generic netlink family %s is not registered "
+			"(openvswitch module not loaded?)", families[fam].name);
+		*err = -ENOENT;
+		return NULL;
+	}
+	msg = nlmsg_alloc_size(size_hint + 4096);
+	if (!msg) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	oh = genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, h->fam[fam],
+			 sizeof(*oh), flags, cmd, families[fam].version);
+	if (!oh) {
+		nlmsg_free(msg);
+		*err = -EMSGSIZE;
+		return NULL;
+	}
+	oh->dp_ifindex = dp_ifindex;
+	return msg;
+}
+
+struct xact {
+	struct ovsdp *h;
+	uint32_t seq;
+	bool done;
+	int error;
+	int cb_ret;		/* first non-zero return of the user callback */
+	int (*parse)(struct nlmsghdr *nlh, void *arg);
+	void *arg;
+};
+
+static int xact_valid(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct xact *x = arg;
+
+	if (nlh->nlmsg_seq != x->seq)
+		return NL_SKIP;		/* stale reply of an abandoned request */
+	if (x->parse && !x->cb_ret)
+		x->cb_ret = x->parse(nlh, x->arg);
+	return NL_OK;
+}
+
+static int xact_done(struct nl_msg *msg, void *arg)
+{
+	struct xact *x = arg;
+
+	if (nlmsg_hdr(msg)->nlmsg_seq != x->seq)
+		return NL_SKIP;
+	x->done = true;
+	return NL_STOP;
+}
+
+static int xact_err(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct xact *x = arg;
+
+	(void)nla;
+	if (e->msg.nlmsg_seq != x->seq)
+		return NL_SKIP;
+	x->error = e->error;
+	x->done = true;
+	ovsdp_extack_text(nlh, x->h->errmsg, sizeof(x->h->errmsg));
+	return NL_STOP;
+}
+
+static int xact_run(struct ovsdp *h, struct nl_msg *msg,
+		    int (*parse)(struct nlmsghdr *, void *), void *arg)
+{
+	struct xact x = { .h = h, .parse = parse, .arg = arg };
+	struct nl_cb *cb;
+	int rc;
+
+	nl_complete_msg(h->sk, msg);
+	x.seq = nlmsg_hdr(msg)->nlmsg_seq;
+	rc = nl_send(h->sk, msg);
+	nlmsg_free(msg);
+	if (rc < 0) {
+		set_err(h, "send: %s", nl_geterror(rc));
+		return nle_to_errno(rc);
+	}
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, xact_valid, &x);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, xact_done, &x);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, xact_done, &x);
+	nl_cb_err(cb, NL_CB_CUSTOM, xact_err, &x);
+	while (!x.done) {
+		rc = nl_recvmsgs(h->sk, cb);
+		if (rc < 0 && !x.done) {
+			set_err(h, "receive: %s", nl_geterror(rc));
+			x.error = nle_to_errno(rc);
+			break;
+		}
+	}
+	nl_cb_put(cb);
+	if (x.error) {
+		if (!h->errmsg[0])
+			set_err(h, "%s", strerror(-x.error));
+		return x.error;
+	}
+	return x.cb_ret;
+}
+
+/* Splits a reply into its ovs_header and attributes. */
+static int reply_parse(struct nlmsghdr *nlh, struct nlattr **tb, int max,
+		       int *dp_ifindex)
+{
+	const struct ovs_header *oh;
+
+	if (genlmsg_parse(nlh, sizeof(*oh), tb, max, NULL) < 0)
+		return -EINVAL;
+	oh = genlmsg_user_hdr(nlmsg_data(nlh));
+	*dp_ifindex = oh->dp_ifindex;
+	return 0;
+}
+
+static bool attr_is(const struct nlattr *a, size_t len)
+{
+	return a && (size_t)nla_len(a) >= len;
+}
+
+/* ---- datapaths ---- */
+
+static int dp_info_parse(struct nlmsghdr *nlh, struct ovsdp_dp_info *dp)
+{
+	struct nlattr *tb[OVS_DP_ATTR_MAX + 1];
+
+	memset(dp, 0, sizeof(*dp));
+	if (reply_parse(nlh, tb, OVS_DP_ATTR_MAX, &dp->dp_ifindex))
+		return -EINVAL;
+	if (tb[OVS_DP_ATTR_NAME])
+		nla_strlcpy(dp->name, tb[OVS_DP_ATTR_NAME], sizeof(dp->name));
+	if (attr_is(tb[OVS_DP_ATTR_USER_FEATURES], 4))
+		dp->user_features = nla_get_u32(tb[OVS_DP_ATTR_USER_FEATURES]);
+	if (attr_is(tb[OVS_DP_ATTR_STATS], sizeof(dp->stats))) {
+		dp->has_stats = true;
+		memcpy(&dp->stats, nla_data(tb[OVS_DP_ATTR_STATS]),
+		       sizeof(dp->stats));
+	}
+	if (attr_is(tb[OVS_DP_ATTR_MEGAFLOW_STATS],
+		    sizeof(dp->megaflow_stats))) {
+		dp->has_megaflow_stats = true;
+		memcpy(&dp->megaflow_stats,
+		       nla_data(tb[OVS_DP_ATTR_MEGAFLOW_STATS]),
+		       sizeof(dp->megaflow_stats));
+	}
+	if (attr_is(tb[OVS_DP_ATTR_MASKS_CACHE_SIZE], 4))
+		dp->masks_cache_size =
+			nla_get_u32(tb[OVS_DP_ATTR_MASKS_CACHE_SIZE]);
+	return 0;
+}
+
+static int dp_info_copy(struct nlmsghdr *nlh, void *arg)
+{
+	return dp_info_parse(nlh, arg);
+}
+
+struct dp_dump_ctx {
+	ovsdp_dp_cb cb;
+	void *arg;
+};
+
+static int dp_dump_one(struct nlmsghdr *nlh, void *arg)
+{
+	struct dp_dump_ctx *ctx = arg;
+	struct ovsdp_dp_info dp;
+
+	if (dp_info_parse(nlh, &dp))
+		return 0;	/* skip what we cannot read */
+	return ctx->cb(&dp, ctx->arg);
+}
+
+/* Datapath requests name the datapath by dp_ifindex or OVS_DP_ATTR_NAME. */
+static struct nl_msg *dp_req(struct ovsdp *h, uint8_t cmd, int flags,
+			     int dp_ifindex, const char *name, int *err)
+{
+	struct nl_msg *msg;
+
+	msg = req_start(h, OVSDP_DATAPATH, cmd, flags, name ? 0 : dp_ifindex,
+			0, err);
+	if (msg && name && nla_put_string(msg, OVS_DP_ATTR_NAME, name) < 0) {
+		nlmsg_free(msg);
+		*err = -EMSGSIZE;
+		return NULL;
+	}
+	return msg;
+}
+
+int ovsdp_dp_new(struct ovsdp *h, const char *name, uint32_t upcall_pid,
+		 uint32_t user_features, struct ovsdp_dp_info *info)
+{
+	struct nl_msg *msg;
+	int err;
+
+	msg = dp_req(h, OVS_DP_CMD_NEW, NLM_F_ACK | (info ? NLM_F_ECHO : 0),
+		     0, name, &err);
+	if (!msg)
+		return err;
+	if (nla_put_u32(msg, OVS_DP_ATTR_UPCALL_PID, upcall_pid) < 0 ||
+	    nla_put_u32(msg, OVS_DP_ATTR_USER_FEATURES, user_features) < 0) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return xact_run(h, msg, info ? dp_info_copy : NULL, info);
+}
+
+int ovsdp_dp_del(struct ovsdp *h, int dp_ifindex, const char *name)
+{
+	struct nl_msg *msg;
+	int err;
+
+	msg = dp_req(h, OVS_DP_CMD_DEL, NLM_F_ACK, dp_ifindex, name, &err);
+	if (!msg)
+		return err;
+	return xact_run(h, msg, NULL, NULL);
+}
+
+int ovsdp_dp_get(struct ovsdp *h, int dp_ifindex, const char *name,
+		 struct ovsdp_dp_info *info)
+{
+	struct ovsdp_dp_info tmp;
+	struct nl_msg *msg;
+	int err;
+
+	msg = dp_req(h, OVS_DP_CMD_GET, NLM_F_ACK, dp_ifindex, name, &err);
+	if (!msg)
+		return err;
+	return xact_run(h, msg, dp_info_copy, info ? info : &tmp);
+}
+
+int ovsdp_dp_set(struct ovsdp *h, int dp_ifindex, const char *name,
+		 const uint32_t *upcall_pid, const uint32_t *user_features,
+		 struct ovsdp_dp_info *info)
+{
+	struct nl_msg *msg;
+	int err;
+
+	msg = dp_req(h, OVS_DP_CMD_SET, NLM_F_ACK | (info ? NLM_F_ECHO : 0),
+		     dp_ifindex, name, &err);
+	if (!msg)
+		return err;
+	if ((upcall_pid &&
+	     nla_put_u32(msg, OVS_DP_ATTR_UPCALL_PID, *upcall_pid) < 0) ||
+	    (user_features &&
+	     nla_put_u32(msg, OVS_DP_ATTR_USER_FEATURES, *user_features) < 0)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return xact_run(h, msg, info ? dp_info_copy : NULL, info);
+}
+
+int ovsdp_dp_dump(struct ovsdp *h, ovsdp_dp_cb cb, void *arg)
+{
+	struct dp_dump_ctx ctx = { cb, arg };
+	struct nl_msg *msg;
+	int err;
+
+	msg = req_start(h, OVSDP_DATAPATH, OVS_DP_CMD_GET, NLM_F_DUMP, 0, 0,
+			&err);
+	if (!msg)
+		return err;
+	return xact_run(h, msg, dp_dump_one, &ctx);
+}
+
+/* ---- vports ---- */
+
+static int vport_info_parse(struct nlmsghdr *nlh, struct ovsdp_vport_info *vp)
+{
+	struct nlattr *tb[OVS_VPORT_ATTR_MAX + 1];
+	struct nlattr *pids;
+	size_t i;
+
+	memset(vp, 0, sizeof(*vp));
+	if (reply_parse(nlh, tb, OVS_VPORT_ATTR_MAX, &vp->dp_ifindex))
+		return -EINVAL;
+	if (attr_is(tb[OVS_VPORT_ATTR_PORT_NO], 4))
+		vp->port_no = nla_get_u32(tb[OVS_VPORT_ATTR_PORT_NO]);
+	if (attr_is(tb[OVS_VPORT_ATTR_TYPE], 4))
+		vp->type = nla_get_u32(tb[OVS_VPORT_ATTR_TYPE]);
+	if (tb[OVS_VPORT_ATTR_NAME])
+		nla_strlcpy(vp->name, tb[OVS_VPORT_ATTR_NAME],
+			    sizeof(vp->name));
+	pids = tb[OVS_VPORT_ATTR_UPCALL_PID];
+	if (pids) {
+		vp->n_upcall_pids = nla_len(pids) / sizeof(uint32_t);
+		if (vp->n_upcall_pids > OVSDP_MAX_UPCALL_PIDS)
+			vp->n_upcall_pids = OVSDP_MAX_UPCALL_PIDS;
+		for (i = 0; i < vp->n_upcall_pids; i++)
+			memcpy(&vp->upcall_pids[i],
+			       (char *)nla_data(pids) + 4 * i, 4);
+	}
+	if (attr_is(tb[OVS_VPORT_ATTR_STATS], sizeof(vp->stats))) {
+		vp->has_stats = true;
+		memcpy(&vp->stats, nla_data(tb[OVS_VPORT_ATTR_STATS]),
+		       sizeof(vp->stats));
+	}
+	if (attr_is(tb[OVS_VPORT_ATTR_IFINDEX], 4))
+		vp->ifindex = nla_get_u32(tb[OVS_VPORT_ATTR_IFINDEX]);
+	if (attr_is(tb[OVS_VPORT_ATTR_NETNSID], 4)) {
+		vp->has_netnsid = true;
+		vp->netnsid = nla_get_s32(tb[OVS_VPORT_ATTR_NETNSID]);
+	}
+	if (tb[OVS_VPORT_ATTR_OPTIONS]) {
+		vp->options = nla_data(tb[OVS_VPORT_ATTR_OPTIONS]);
+		vp->options_len = nla_len(tb[OVS_VPORT_ATTR_OPTIONS]);
+	}
+	return 0;
+}
+
+static int vport_info_copy(struct nlmsghdr *nlh, void *arg)
+{
+	struct ovsdp_vport_info *vp = arg;
+	int rc = vport_info_parse(nlh, vp);
+
+	/* Options point into the message, which is about to go away. */
+	vp->options = NULL;
+	vp->options_len = 0;
+	return rc;
+}
+
+struct vport_dump_ctx {
+	ovsdp_vport_cb cb;
+	void *arg;
+};
+
+static int vport_dump_one(struct nlmsghdr *nlh, void *arg)
+{
+	struct vport_dump_ctx *ctx = arg;
+	struct ovsdp_vport_info vp;
+
+	if (vport_info_parse(nlh, &vp))
+		return 0;
+	return ctx->cb(&vp, ctx->arg);
+}
+
+static int vport_req_fill(struct nl_msg *msg, const struct ovsdp_vport_req *r)
+{
+	if (r->name && nla_put_string(msg, OVS_VPORT_ATTR_NAME, r->name) < 0)
+		return -EMSGSIZE;
+	if (r->type && nla_put_u32(msg, OVS_VPORT_ATTR_TYPE, r->type) < 0)
+		return -EMSGSIZE;
+	if (r->port_no != OVSDP_PORT_ANY &&
+	    nla_put_u32(msg, OVS_VPORT_ATTR_PORT_NO, r->port_no) < 0)
+		return -EMSGSIZE;
+	if (r->upcall_pids &&
+	    nla_put(msg, OVS_VPORT_ATTR_UPCALL_PID,
+		    r->n_upcall_pids * sizeof(uint32_t), r->upcall_pids) < 0)
+		return -EMSGSIZE;
+	if (r->options &&
+	    nla_put(msg, OVS_VPORT_ATTR_OPTIONS | NLA_F_NESTED,
+		    r->options_len, r->options) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int vport_write(struct ovsdp *h, uint8_t cmd,
+		       const struct ovsdp_vport_req *req,
+		       struct ovsdp_vport_info *info)
+{
+	struct nl_msg *msg;
+	int err;
+
+	msg = req_start(h, OVSDP_VPORT, cmd, NLM_F_ACK |
+			(info ? NLM_F_ECHO : 0), req->dp_ifindex,
+			req->options_len + 4 * req->n_upcall_pids, &err);
+	if (!msg)
+		return err;
+	err = vport_req_fill(msg, req);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return xact_run(h, msg, info ? vport_info_copy : NULL, info);
+}
+
+int ovsdp_vport_new(struct ovsdp *h, const struct ovsdp_vport_req *req,
+		    struct ovsdp_vport_info *info)
+{
+	return vport_write(h, OVS_VPORT_CMD_NEW, req, info);
+}
+
+int ovsdp_vport_set(struct ovsdp *h, const struct ovsdp_vport_req *req,
+		    struct ovsdp_vport_info *info)
+{
+	return vport_write(h, OVS_VPORT_CMD_SET, req, info);
+}
+
+static struct nl_msg *vport_id_req(struct ovsdp *h, uint8_t cmd,
+				   int dp_ifindex, const char *name,
+				   uint32_t port_no, int *err)
+{
+	struct ovsdp_vport_req r = {
+		.dp_ifindex = dp_ifindex,
+		.name = name,
+		.port_no = name ? OVSDP_PORT_ANY : port_no,
+	};
+	struct nl_msg *msg;
+
+	msg = req_start(h, OVSDP_VPORT, cmd, NLM_F_ACK, dp_ifindex, 0, err);
+	if (msg && (*err = vport_req_fill(msg, &r))) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+int ovsdp_vport_del(struct ovsdp *h, int dp_ifindex, const char *name,
+		    uint32_t port_no)
+{
+	struct nl_msg *msg;
+	int err = 0;
+
+	msg = vport_id_req(h, OVS_VPORT_CMD_DEL, dp_ifindex, name, port_no,
+			   &err);
+	return msg ? xact_run(h, msg, NULL, NULL) : err;
+}
+
+int ovsdp_vport_get(struct ovsdp *h, int dp_ifindex, const char *name,
+		    uint32_t port_no, struct ovsdp_vport_info *info)
+{
+	struct ovsdp_vport_info tmp;
+	struct nl_msg *msg;
+	int err = 0;
+
+	msg = vport_id_req(h, OVS_VPORT_CMD_GET, dp_ifindex, name, port_no,
+			   &err);
+	return msg ? xact_run(h, msg, vport_info_copy, info ? info : &tmp) :
+		     err;
+}
+
+int ovsdp_vport_dump(struct ovsdp *h, int dp_ifindex, ovsdp_vport_cb cb,
+		     void *arg)
+{
+	struct vport_dump_ctx ctx = { cb, arg };
+	struct nl_msg *msg;
+	int err;
+
+	msg = req_start(h, OVSDP_VPORT, OVS_VPORT_CMD_GET, NLM_F_DUMP,
+			dp_ifindex, 0, &err);
+	if (!msg)
+		return err;
+	return xact_run(h, msg, vport_dump_one, &ctx);
+}
+
+/* ---- flows ---- */
+
+static int flow_parse(struct nlmsghdr *nlh, struct ovsdp_flow *f)
+{
+	struct nlattr *tb[OVS_FLOW_ATTR_MAX + 1];
+
+	memset(f, 0, sizeof(*f));
+	if (reply_parse(nlh, tb, OVS_FLOW_ATTR_MAX, &f->dp_ifindex))
+		return -EINVAL;
+	if (tb[OVS_FLOW_ATTR_KEY]) {
+		f->key = nla_data(tb[OVS_FLOW_ATTR_KEY]);
+		f->key_len = nla_len(tb[OVS_FLOW_ATTR_KEY]);
+	}
+	if (tb[OVS_FLOW_ATTR_MASK]) {
+		f->mask = nla_data(tb[OVS_FLOW_ATTR_MASK]);
+		f->mask_len = nla_len(tb[OVS_FLOW_ATTR_MASK]);
+	}
+	if (tb[OVS_FLOW_ATTR_ACTIONS]) {
+		f->actions = nla_data(tb[OVS_FLOW_ATTR_ACTIONS]);
+		f->actions_len = nla_len(tb[OVS_FLOW_ATTR_ACTIONS]);
+	}
+	if (tb[OVS_FLOW_ATTR_UFID]) {
+		f->ufid = nla_data(tb[OVS_FLOW_ATTR_UFID]);
+		f->ufid_len = nla_len(tb[OVS_FLOW_ATTR_UFID]);
+	}
+	if (attr_is(tb[OVS_FLOW_ATTR_STATS], sizeof(f->stats))) {
+		f->has_stats = true;
+		memcpy(&f->stats, nla_data(tb[OVS_FLOW_ATTR_STATS]),
+		       sizeof(f->stats));
+	}
+	if (attr_is(tb[OVS_FLOW_ATTR_USED], 8))
+		f->used = nla_get_u64(tb[OVS_FLOW_ATTR_USED]);
+	if (attr_is(tb[OVS_FLOW_ATTR_TCP_FLAGS], 1))
+		f->tcp_flags = nla_get_u8(tb[OVS_FLOW_ATTR_TCP_FLAGS]);
+	return 0;
+}
+
+struct flow_cb_ctx {
+	ovsdp_flow_cb cb;
+	void *arg;
+};
+
+static int flow_one(struct nlmsghdr *nlh, void *arg)
+{
+	struct flow_cb_ctx *ctx = arg;
+	struct ovsdp_flow f;
+
+	if (flow_parse(nlh, &f))
+		return 0;
+	return ctx->cb(&f, ctx->arg);
+}
+
+static int flow_fill(struct nl_msg *msg, const struct ovsdp_flow *f)
+{
+	if (f->key_len &&
+	    nla_put(msg, OVS_FLOW_ATTR_KEY | NLA_F_NESTED, f->key_len,
+		    f->key) < 0)
+		return -EMSGSIZE;
+	if (f->mask &&
+	    nla_put(msg, OVS_FLOW_ATTR_MASK | NLA_F_NESTED, f->mask_len,
+		    f->mask) < 0)
+		return -EMSGSIZE;
+	if (f->actions &&
+	    nla_put(msg, OVS_FLOW_ATTR_ACTIONS | NLA_F_NESTED,
+		    f->actions_len, f->actions) < 0)
+		return -EMSGSIZE;
+	if (f->ufid &&
+	    nla_put(msg, OVS_FLOW_ATTR_UFID, f->ufid_len, f->ufid) < 0)
+		return -EMSGSIZE;
+	if (f->ufid_flags &&
+	    nla_put_u32(msg, OVS_FLOW_ATTR_UFID_FLAGS, f->ufid_flags) < 0)
+		return -EMSGSIZE;
+	if (f->clear && nla_put_flag(msg, OVS_FLOW_ATTR_CLEAR) < 0)
+		return -EMSGSIZE;
+	if (f->probe && nla_put_flag(msg, OVS_FLOW_ATTR_PROBE) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+static struct nl_msg *flow_msg(struct ovsdp *h, uint8_t cmd, int flags,
+			       const struct ovsdp_flow *f, int *err)
+{
+	struct nl_msg *msg;
+
+	msg = req_start(h, OVSDP_FLOW, cmd, flags, f->dp_ifindex,
+			f->key_len + f->mask_len + f->actions_len +
+			f->ufid_len, err);
+	if (msg && (*err = flow_fill(msg, f))) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int flow_xact(struct ovsdp *h, uint8_t cmd, int flags,
+		     const struct ovsdp_flow *f, ovsdp_flow_cb cb, void *arg)
+{
+	struct flow_cb_ctx ctx = { cb, arg };
+	struct nl_msg *msg;
+	int err = 0;
+
+	msg = flow_msg(h, cmd, flags, f, &err);
+	if (!msg)
+		return err;
+	return xact_run(h, msg, cb ? flow_one : NULL, &ctx);
+}
+
+int ovsdp_flow_new(struct ovsdp *h, const struct ovsdp_flow *req,
+		   unsigned int flags, ovsdp_flow_cb cb, void *arg)
+{
+	int nlf = NLM_F_ACK | NLM_F_CREATE | (cb ? NLM_F_ECHO : 0);
+
+	if (flags & OVSDP_FLOW_EXCL)
+		nlf |= NLM_F_EXCL;
+	return flow_xact(h, OVS_FLOW_CMD_NEW, nlf, req, cb, arg);
+}
+
+int ovsdp_flow_set(struct ovsdp *h, const struct ovsdp_flow *req,
+		   ovsdp_flow_cb cb, void *arg)
+{
+	return flow_xact(h, OVS_FLOW_CMD_SET,
+			 NLM_F_ACK | (cb ? NLM_F_ECHO : 0), req, cb, arg);
+}
+
+int ovsdp_flow_get(struct ovsdp *h, const struct ovsdp_flow *req,
+		   ovsdp_flow_cb cb, void *arg)
+{
+	return flow_xact(h, OVS_FLOW_CMD_GET, NLM_F_ACK, req, cb, arg);
+}
+
+int ovsdp_flow_del(struct ovsdp *h, const struct ovsdp_flow *req,
+		   ovsdp_flow_cb cb, void *arg)
+{
+	return flow_xact(h, OVS_FLOW_CMD_DEL,
+			 NLM_F_ACK | (cb ? NLM_F_ECHO : 0), req, cb, arg);
+}
+
+int ovsdp_flow_flush(struct ovsdp *h, int dp_ifindex)
+{
+	struct ovsdp_flow f = { .dp_ifindex = dp_ifindex };
+
+	return flow_xact(h, OVS_FLOW_CMD_DEL, NLM_F_ACK, &f, NULL, NULL);
+}
+
+int ovsdp_flow_dump(struct ovsdp *h, int dp_ifindex, uint32_t ufid_flags,
+		    ovsdp_flow_cb cb, void *arg)
+{
+	struct ovsdp_flow f = {
+		.dp_ifindex = dp_ifindex,
+		.ufid_flags = ufid_flags,
+	};
+
+	return flow_xact(h, OVS_FLOW_CMD_GET, NLM_F_DUMP, &f, cb, arg);
+}
+
+/* ---- batched flow puts ---- */
+
+struct batch {
+	struct ovsdp_batch_result *results;
+	const uint32_t *seqs;
+	size_t lo, hi;		/* requests [lo, hi) are in flight */
+	size_t completed;
+	bool *done;
+};
+
+static long batch_index(struct batch *b, uint32_t seq)
+{
+	size_t i;
+
+	for (i = b->lo; i < b->hi; i++)
+		if (b->seqs[i] == seq && !b->done[i])
+			return i;
+	return -1;
+}
+
+static int batch_ack(struct nl_msg *msg, void *arg)
+{
+	struct batch *b = arg;
+	long i = batch_index(b, nlmsg_hdr(msg)->nlmsg_seq);
+
+	if (i >= 0) {
+		b->results[i].error = 0;
+		b->done[i] = true;
+		b->completed++;
+	}
+	return NL_OK;
+}
+
+static int batch_err(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct batch *b = arg;
+	long i = batch_index(b, e->msg.nlmsg_seq);
+
+	(void)nla;
+	if (i >= 0) {
+		b->results[i].error = e->error;
+		ovsdp_extack_text(nlh, b->results[i].msg,
+				  sizeof(b->results[i].msg));
+		b->done[i] = true;
+		b->completed++;
+	}
+	return NL_SKIP;
+}
+
+static int batch_skip(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_SKIP;
+}
+
+int ovsdp_flow_put_batch(struct ovsdp *h, const struct ovsdp_flow *reqs,
+			 size_t n, unsigned int flags, unsigned int window,
+			 struct ovsdp_batch_result *results)
+{
+	int nlf = NLM_F_ACK | NLM_F_CREATE;
+	struct batch b = { .results = results };
+	uint32_t *seqs = NULL;
+	struct nl_cb *cb = NULL;
+	size_t i, failed = 0;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	if (flags & OVSDP_FLOW_EXCL)
+		nlf |= NLM_F_EXCL;
+	if (!window)
+		window = 64;
+	seqs = calloc(n, sizeof(*seqs));
+	b.done = calloc(n, sizeof(*b.done));
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!seqs || !b.done || !cb) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	b.seqs = seqs;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, batch_skip, &b);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, batch_ack, &b);
+	nl_cb_err(cb, NL_CB_CUSTOM, batch_err, &b);
+	for (i = 0; i < n; i++) {
+		results[i].error = -EINPROGRESS;
+		results[i].msg[0] = 0;
+	}
+
+	while (b.completed < n) {
+		/* Keep up to @window requests in flight. */
+		while (b.hi < n && b.hi - b.completed < window) {
+			struct nl_msg *msg;
+			int err = 0;
+
+			msg = flow_msg(h, OVS_FLOW_CMD_NEW, nlf, &reqs[b.hi],
+				       &err);
+			if (!msg) {
+				results[b.hi].error = err;
+				snprintf(results[b.hi].msg,
+					 sizeof(results[b.hi].msg), "%.127s",
+					 h->errmsg);
+				b.done[b.hi] = true;
+				b.completed++;
+				b.hi++;
+				continue;
+			}
+			nl_complete_msg(h->sk, msg);
+			seqs[b.hi] = nlmsg_hdr(msg)->nlmsg_seq;
+			err = nl_send(h->sk, msg);
+			nlmsg_free(msg);
+			if (err < 0) {
+				rc = nle_to_errno(err);
+				goto out;
+			}
+			b.hi++;
+		}
+		if (b.completed >= n)
+			break;
+		do {
+			rc = nl_recvmsgs(h->sk, cb);
+			rc = rc < 0 ? nle_to_errno(rc) : 0;
+		} while (rc == -EINTR);
+		if (rc)
+			goto out;
+		while (b.lo < b.hi && b.done[b.lo])
+			b.lo++;
+	}
+	for (i = 0; i < n; i++)
+		if (results[i].error)
+			failed++;
+	rc = failed;
+out:
+	if (cb)
+		nl_cb_put(cb);
+	free(seqs);
+	free(b.done);
+	return rc;
+}
+
+/* ---- packets ---- */
+
+int ovsdp_packet_execute(struct ovsdp *h, const struct ovsdp_packet_exec *px)
+{
+	struct nl_msg *msg;
+	int err;
+
+	msg = req_start(h, OVSDP_PACKET, OVS_PACKET_CMD_EXECUTE, NLM_F_ACK,
+			px->dp_ifindex,
+			px->packet_len + px->key_len + px->actions_len, &err);
+	if (!msg)
+		return err;
+	if (nla_put(msg, OVS_PACKET_ATTR_PACKET, px->packet_len,
+		    px->packet) < 0 ||
+	    nla_put(msg, OVS_PACKET_ATTR_KEY | NLA_F_NESTED, px->key_len,
+		    px->key) < 0 ||
+	    nla_put(msg, OVS_PACKET_ATTR_ACTIONS | NLA_F_NESTED,
+		    px->actions_len, px->actions) < 0 ||
+	    (px->mru && nla_put_u16(msg, OVS_PACKET_ATTR_MRU, px->mru) < 0) ||
+	    (px->probe && nla_put_flag(msg, OVS_PACKET_ATTR_PROBE) < 0)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return xact_run(h, msg, NULL, NULL);
+}
+
+/* ---- upcalls ---- */
+
+int ovsdp_upcall_parse(const struct nlmsghdr *nlh, size_t len,
+		       struct ovsdp_upcall *up)
+{
+	size_t hdrs = NLMSG_HDRLEN + GENL_HDRLEN +
+		      NLMSG_ALIGN(sizeof(struct ovs_header));
+	const struct genlmsghdr *gh;
+	const struct ovs_header *oh;
+	const struct nlattr *a;
+	struct attr_iter it;
+
+	memset(up, 0, sizeof(*up));
+	if (len < hdrs || nlh->nlmsg_len < hdrs || nlh->nlmsg_len > len)
+		return -EINVAL;
+	gh = NLMSG_DATA(nlh);
+	oh = (const void *)((const uint8_t *)gh + GENL_HDRLEN);
+	if (gh->cmd != OVS_PACKET_CMD_MISS && gh->cmd != OVS_PACKET_CMD_ACTION)
+		return -EINVAL;
+	up->cmd = gh->cmd;
+	up->dp_ifindex = oh->dp_ifindex;
+
+	attr_iter_init(&it, (const uint8_t *)nlh + hdrs,
+		       nlh->nlmsg_len - hdrs);
+	while ((a = attr_iter_next(&it))) {
+		const void *d = attr_data(a);
+		size_t l = attr_len(a);
+
+		switch (attr_type(a)) {
+		case OVS_PACKET_ATTR_PACKET:
+			up->packet = d;
+			up->packet_len = l;
+			break;
+		case OVS_PACKET_ATTR_KEY:
+			up->key = d;
+			up->key_len = l;
+			break;
+		case OVS_PACKET_ATTR_USERDATA:
+			up->userdata = d;
+			up->userdata_len = l;
+			break;
+		case OVS_PACKET_ATTR_EGRESS_TUN_KEY:
+			up->egress_tun_key = d;
+			up->egress_tun_key_len = l;
+			break;
+		case OVS_PACKET_ATTR_ACTIONS:
+			up->actions = d;
+			up->actions_len = l;
+			break;
+		case OVS_PACKET_ATTR_MRU:
+			if (l != 2)
+				return -EINVAL;
+			memcpy(&up->mru, d, 2);
+			break;
+		case OVS_PACKET_ATTR_LEN:
+			if (l != 4)
+				return -EINVAL;
+			memcpy(&up->orig_len, d, 4);
+			break;
+		case OVS_PACKET_ATTR_HASH:
+			if (l != 8)
+				return -EINVAL;
+			memcpy(&up->hash, d, 8);
+			up->has_hash = true;
+			break;
+		default:
+			break;	/* newer kernels may add attributes */
+		}
+	}
+	if (it.left || !up->packet || !up->key)
+		return -EINVAL;
+	return 0;
+}
+
+/* ---- listeners ---- */
+
+int ovsdp_listener_open(struct ovsdp *h, struct ovsdp_listener **lp)
+{
+	struct ovsdp_listener *l;
+	int rc, size = 4 << 20;
+
+	*lp = NULL;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->sk = nl_socket_alloc();
+	if (!l->sk) {
+		free(l);
+		return -ENOMEM;
+	}
+	rc = nl_connect(l->sk, NETLINK_GENERIC);
+	if (rc < 0) {
+		nl_socket_free(l->sk);
+		free(l);
+		return nle_to_errno(rc);
+	}
+	nl_socket_disable_seq_check(l->sk);
+	l->fd = nl_socket_get_fd(l->sk);
+	/* Upcalls arrive in bursts: a large buffer avoids ENOBUFS drops. */
+	setsockopt(l->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	memcpy(l->fam, h->fam, sizeof(l->fam));
+	memcpy(l->mcgrp, h->mcgrp, sizeof(l->mcgrp));
+	*lp = l;
+	return 0;
+}
+
+void ovsdp_listener_close(struct ovsdp_listener *l)
+{
+	if (!l)
+		return;
+	nl_socket_free(l->sk);
+	free(l);
+}
+
+uint32_t ovsdp_listener_pid(const struct ovsdp_listener *l)
+{
+	return nl_socket_get_local_port(l->sk);
+}
+
+int ovsdp_listener_fd(const struct ovsdp_listener *l)
+{
+	return l->fd;
+}
+
+int ovsdp_listener_subscribe(struct ovsdp_listener *l, enum ovsdp_family fam)
+{
+	int rc;
+
+	if (fam >= OVSDP_N_FAMILIES || l->mcgrp[fam] < 0)
+		return -ENOENT;
+	rc = nl_socket_add_membership(l->sk, l->mcgrp[fam]);
+	return rc < 0 ? nle_to_errno(rc) : 0;
+}
+
+int ovsdp_listener_set_nonblocking(struct ovsdp_listener *l, bool nb)
+{
+	int flags = fcntl(l->fd, F_GETFL);
+
+	if (flags < 0)
+		return -errno;
+	flags = nb ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+	return fcntl(l->fd, F_SETFL, flags) < 0 ? -errno : 0;
+}
+
+/* Decodes one message; 1 if it produced an event, 0 to skip it. */
+static int event_decode(struct ovsdp_listener *l, struct nlmsghdr *nlh,
+			size_t len, struct ovsdp_event *ev)
+{
+	const struct genlmsghdr *gh;
+	int fam;
+
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return 0;
+	for (fam = 0; fam < OVSDP_N_FAMILIES; fam++)
+		if (l->fam[fam] && l->fam[fam] == nlh->nlmsg_type)
+			break;
+	if (fam == OVSDP_N_FAMILIES)
+		return 0;
+	gh = NLMSG_DATA(nlh);
+	memset(ev, 0, sizeof(*ev));
+	ev->family = fam;
+	ev->cmd = gh->cmd;
+	switch (fam) {
+	case OVSDP_DATAPATH:
+		return dp_info_parse(nlh, &ev->u.dp) ? 0 : 1;
+	case OVSDP_VPORT:
+		return vport_info_parse(nlh, &ev->u.vport) ? 0 : 1;
+	case OVSDP_FLOW:
+		return flow_parse(nlh, &ev->u.flow) ? 0 : 1;
+	default:
+		return ovsdp_upcall_parse(nlh, len, &ev->u.upcall) ? 0 : 1;
+	}
+}
+
+int ovsdp_listener_recv(struct ovsdp_listener *l, ovsdp_event_cb cb,
+			void *arg)
+{
+	struct ovsdp_event ev;
+	struct nlmsghdr *nlh;
+	ssize_t n, left;
+	uint8_t *buf;
+	int count = 0, rc = 0;
+
+	/* Peek at the size first: upcalls can carry 64 kB packets. */
+	n = recv(l->fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+	if (n < 0)
+		return -errno;
+	buf = malloc(n ? n : 1);
+	if (!buf)
+		return -ENOMEM;
+	n = recv(l->fd, buf, n, 0);
+	if (n < 0) {
+		rc = -errno;
+		free(buf);
+		return rc;
+	}
+	left = n;
+	for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, left);
+	     nlh = NLMSG_NEXT(nlh, left)) {
+		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+			continue;	/* errors, acks, noops: not events */
+		if (!event_decode(l, nlh, left, &ev))
+			continue;
+		count++;
+		rc = cb(&ev, arg);
+		if (rc)
+			break;
+	}
+	free(buf);
+	return rc ? rc : count;
+}
