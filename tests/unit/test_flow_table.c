@@ -485,6 +485,66 @@ static void test_growth(void)
 	shim_rcu_barrier();
 }
 
+/*
+ * A rebuilt index links every flow through the node the index before the
+ * previous one used.  Readers may still walk that older index until a
+ * grace period has passed since it was replaced, so a second rebuild
+ * within that grace period must wait for it (growing) or be put off
+ * (shrinking).
+ */
+static void test_rebuild_grace_periods(void)
+{
+	enum { N = 600 };
+	static struct ovs_flow *flows[N];
+	struct ovs_flow_table tbl;
+	unsigned long gp, pending;
+	unsigned int i;
+	u32 nb;
+
+	CHECK(ovs_flow_table_init(&tbl, 0) == 0);
+	for (i = 0; i < 65; i++)
+		flows[i] = add_flow(&tbl, distinct_mask(0), i, NULL, 0);
+	CHECK(ovs_flow_table_n_buckets(&tbl, false) == 128);
+
+	/* The first rebuild after a grace period does not wait, and only
+	 * queues the old bucket array for freeing.
+	 */
+	shim_rcu_barrier();
+	gp = shim_rcu_gp_seq;
+	for (; i < 129; i++)
+		flows[i] = add_flow(&tbl, distinct_mask(0), i, NULL, 0);
+	CHECK(ovs_flow_table_n_buckets(&tbl, false) == 256);
+	CHECK(shim_rcu_gp_seq == gp);
+	CHECK(shim_rcu_pending() == 1);
+
+	/* The next one, in the same grace period, waits for it. */
+	for (; i < 257; i++)
+		flows[i] = add_flow(&tbl, distinct_mask(0), i, NULL, 0);
+	CHECK(ovs_flow_table_n_buckets(&tbl, false) == 512);
+	CHECK(shim_rcu_gp_seq == gp + 1);
+
+	/* Shrinking right after that is put off, not waited for... */
+	pending = shim_rcu_pending();
+	for (i = 257; i-- > 100;) {
+		remove_flow(&tbl, flows[i]);
+		flows[i] = NULL;
+	}
+	CHECK(ovs_flow_table_n_buckets(&tbl, false) == 512);
+	CHECK(shim_rcu_gp_seq == gp + 1);
+	CHECK(shim_rcu_pending() == pending + 157);
+	CHECK(count_missing(&tbl, flows, 100, 1) == 0);
+
+	/* ...until the grace period has passed. */
+	shim_rcu_barrier();
+	remove_flow(&tbl, flows[99]);
+	flows[99] = NULL;
+	nb = ovs_flow_table_n_buckets(&tbl, false);
+	CHECK(nb == 256, "%u buckets", nb);
+	CHECK(count_missing(&tbl, flows, 99, 1) == 0);
+	ovs_flow_table_destroy(&tbl);
+	shim_rcu_barrier();
+}
+
 static void test_ufid_and_identity(void)
 {
 	struct ovs_flow_table tbl;
@@ -1157,6 +1217,7 @@ int main(void)
 	test_many_masks();
 	test_mask_sharing();
 	test_growth();
+	test_rebuild_grace_periods();
 	test_ufid_and_identity();
 	test_dump();
 	test_mask_cache();
