@@ -975,6 +975,35 @@ out:
 	return rc;
 }
 
+/* ---- raw requests ---- */
+
+int ovsdp_raw_request(struct ovsdp *h, int family_id, uint8_t cmd,
+		      uint8_t version, int dp_ifindex, const void *attrs,
+		      size_t attrs_len)
+{
+	struct ovs_header *oh;
+	struct nl_msg *msg;
+	void *p;
+
+	h->errmsg[0] = 0;
+	msg = nlmsg_alloc_size(attrs_len + 4096);
+	if (!msg)
+		return -ENOMEM;
+	p = genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family_id,
+			dp_ifindex < 0 ? 0 : sizeof(*oh), NLM_F_ACK, cmd,
+			version);
+	if (!p || (attrs_len && nlmsg_append(msg, (void *)attrs, attrs_len,
+					     NLMSG_ALIGNTO) < 0)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	if (dp_ifindex >= 0) {
+		oh = p;
+		oh->dp_ifindex = dp_ifindex;
+	}
+	return xact_run(h, msg, NULL, NULL);
+}
+
 /* ---- packets ---- */
 
 int ovsdp_packet_execute(struct ovsdp *h, const struct ovsdp_packet_exec *px)

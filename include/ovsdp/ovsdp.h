@@ -272,6 +272,15 @@ int ovsdp_upcall_parse(const struct nlmsghdr *nlh, size_t len,
 		       struct ovsdp_upcall *up);
 
 /*
+ * Sends one generic netlink request to any family and waits for its ack:
+ * @attrs is a raw attribute stream, @dp_ifindex < 0 leaves out the
+ * ovs_header (for non-OVS families).  For probing and for tests.
+ */
+int ovsdp_raw_request(struct ovsdp *h, int family_id, uint8_t cmd,
+		      uint8_t version, int dp_ifindex, const void *attrs,
+		      size_t attrs_len);
+
+/*
  * Extracts the NLMSGERR_ATTR_MSG text of an NLMSG_ERROR message into
  * @buf ("" if none).  Exposed for tests and tools.
  */
