@@ -461,7 +461,7 @@ static int ovs_nl_tun_check(struct ovs_nl_parse *p, const struct nlattr *nla,
 	int type = nla_type(nla);
 	int len;
 
-	if (type > OVS_TUNNEL_KEY_ATTR_MAX || type == 0)
+	if (type > OVS_TUNNEL_KEY_ATTR_MAX)
 		return OVS_NL_ERR(p, nla, "Unknown tunnel key attribute");
 	len = ovs_tunnel_lens[type];
 	if (type == OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS)
