@@ -81,6 +81,7 @@ struct ovs_vport {
 	u32 upcall_rr;			/* round-robin cursor over upcall_pids */
 	u16 port_no;
 	bool detached;			/* device gone, removal pending */
+	bool dev_released;		/* dev_tracker's reference dropped */
 	struct hlist_node hash_node;	/* in dp->ports */
 	struct list_head gone_node;	/* on the notifier's work list */
 	struct list_head exit_node;	/* namespace teardown's list */
@@ -114,6 +115,14 @@ static inline struct net *ovs_dp_net(const struct ovs_dp *dp)
 {
 	return read_pnet(&dp->net);
 }
+
+/* A required attribute is missing: say which and why, in extack. */
+#define OVS_ATTR_MISSING(info, type, msg) ({				\
+	bool __missing = GENL_REQ_ATTR_CHECK(info, type);		\
+	if (__missing)							\
+		NL_SET_ERR_MSG_MOD((info)->extack, msg);		\
+	__missing;							\
+})
 
 #define ovs_deref(p) rcu_dereference_protected(p, lockdep_is_held(&ovs_mutex))
 #define ovs_deref_rcu(p) \

@@ -216,8 +216,10 @@ static int ovs_dp_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	int ifindex = 0;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, OVS_DP_ATTR_NAME) ||
-	    GENL_REQ_ATTR_CHECK(info, OVS_DP_ATTR_UPCALL_PID))
+	if (OVS_ATTR_MISSING(info, OVS_DP_ATTR_NAME,
+			     "Datapath name required") ||
+	    OVS_ATTR_MISSING(info, OVS_DP_ATTR_UPCALL_PID,
+			     "Upcall PID required"))
 		return -EINVAL;
 	if (a[OVS_DP_ATTR_IFINDEX])
 		ifindex = nla_get_s32(a[OVS_DP_ATTR_IFINDEX]);

@@ -279,8 +279,9 @@ static int ovs_flow_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	struct ovs_dp *dp;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, OVS_FLOW_ATTR_KEY) ||
-	    GENL_REQ_ATTR_CHECK(info, OVS_FLOW_ATTR_ACTIONS))
+	if (OVS_ATTR_MISSING(info, OVS_FLOW_ATTR_KEY, "Flow key required") ||
+	    OVS_ATTR_MISSING(info, OVS_FLOW_ATTR_ACTIONS,
+			     "Flow actions required"))
 		return -EINVAL;
 
 	err = ovs_flow_get_ufid(a, &ufid, extack);

@@ -60,9 +60,11 @@ static int ovs_packet_cmd_execute(struct sk_buff *skb, struct genl_info *info)
 	struct ovs_dp *dp;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, OVS_PACKET_ATTR_PACKET) ||
-	    GENL_REQ_ATTR_CHECK(info, OVS_PACKET_ATTR_KEY) ||
-	    GENL_REQ_ATTR_CHECK(info, OVS_PACKET_ATTR_ACTIONS))
+	if (OVS_ATTR_MISSING(info, OVS_PACKET_ATTR_PACKET, "Packet required") ||
+	    OVS_ATTR_MISSING(info, OVS_PACKET_ATTR_KEY,
+			     "Packet metadata key required") ||
+	    OVS_ATTR_MISSING(info, OVS_PACKET_ATTR_ACTIONS,
+			     "Actions required"))
 		return -EINVAL;
 
 	packet = ovs_packet_from_attr(a[OVS_PACKET_ATTR_PACKET], extack);

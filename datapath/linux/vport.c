@@ -98,7 +98,8 @@ static void ovs_vport_free_rcu(struct rcu_head *rcu)
 	struct ovs_vport *vport = container_of(rcu, struct ovs_vport, rcu);
 
 	kfree(rcu_access_pointer(vport->upcall_pids));
-	netdev_put(vport->dev, &vport->dev_tracker);
+	if (!vport->dev_released)
+		netdev_put(vport->dev, &vport->dev_tracker);
 	kfree(vport);
 }
 

@@ -210,9 +210,10 @@ static int ovs_vport_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	u32 type;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, OVS_VPORT_ATTR_NAME) ||
-	    GENL_REQ_ATTR_CHECK(info, OVS_VPORT_ATTR_TYPE) ||
-	    GENL_REQ_ATTR_CHECK(info, OVS_VPORT_ATTR_UPCALL_PID))
+	if (OVS_ATTR_MISSING(info, OVS_VPORT_ATTR_NAME, "Port name required") ||
+	    OVS_ATTR_MISSING(info, OVS_VPORT_ATTR_TYPE, "Port type required") ||
+	    OVS_ATTR_MISSING(info, OVS_VPORT_ATTR_UPCALL_PID,
+			     "Upcall PID required"))
 		return -EINVAL;
 
 	type = nla_get_u32(a[OVS_VPORT_ATTR_TYPE]);

@@ -165,6 +165,13 @@ static void ovs_internal_destroy(struct ovs_vport *vport)
 	/* Our own unregistration must not look like the device leaving. */
 	vport->detached = true;
 	dev_set_promiscuity(dev, -1);
+	/* Unregistration waits for every reference once RTNL is released,
+	 * before our RCU callback could drop ours: drop it now.  Readers
+	 * still inside an RCU section are safe, as the core waits for a
+	 * grace period before freeing the device.
+	 */
+	netdev_put(dev, &vport->dev_tracker);
+	vport->dev_released = true;
 	unregister_netdevice(dev);
 }
 

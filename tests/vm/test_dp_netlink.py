@@ -212,7 +212,7 @@ def test_vport_netdev_and_internal(ovs, dp, veths):
     out = subprocess.run(["ip", "-d", "link", "show", "tv0"], check=True,
                          capture_output=True, text=True).stdout
     assert "openvswitch_slave" in out and "master tdp0" in out
-    assert "PROMISC" in out
+    assert "promiscuity 1" in out
     out = subprocess.run(["ip", "-d", "link", "show", "tint0"], check=True,
                          capture_output=True, text=True).stdout
     assert "openvswitch" in out
@@ -233,7 +233,7 @@ def test_vport_netdev_and_internal(ovs, dp, veths):
     assert not link_exists("tint0")
     out = subprocess.run(["ip", "-d", "link", "show", "tv0"], check=True,
                          capture_output=True, text=True).stdout
-    assert "openvswitch_slave" not in out and "PROMISC" not in out
+    assert "openvswitch_slave" not in out and "promiscuity 0" in out
 
 
 def test_vport_errors(ovs, dp, veths):
