@@ -721,9 +721,15 @@ static int ovs_nl_parse_mpls(struct ovs_nl_parse *p, const struct nlattr *nla)
 				  "MPLS mask has more labels than the key");
 	/* A stack cut short (no S bit within fewer than the maximum of
 	 * entries) is kept as given; the count it implies is the maximum.
+	 * Entries past the bottom of stack have no meaning in a packet.
 	 */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		p->out->mpls.lse[i] = lse[i].mpls_lse;
+		if (!ovs_nl_is_mask(p) && i + 1 < n &&
+		    (lse[i].mpls_lse & htonl(MPLS_LS_S_MASK)))
+			return OVS_NL_ERR(p, nla,
+					  "MPLS label after the bottom of stack");
+	}
 	return 0;
 }
 

@@ -732,6 +732,17 @@ static void test_bad_keys(void)
 		expect_bad_km(&k, NULL);
 	}
 
+	/* An MPLS label after the bottom of stack. */
+	msg_init(&k, OVS_FLOW_ATTR_KEY);
+	put_eth(&k, 1);
+	put_be16(&k, OVS_KEY_ATTR_ETHERTYPE, ETH_P_MPLS_UC);
+	{
+		__be32 lse[2] = { htonl(0x100), htonl(0x200) };
+
+		put(&k, OVS_KEY_ATTR_MPLS, lse, sizeof(lse));
+	}
+	expect_bad_km(&k, NULL);
+
 	/* Prerequisites: required attribute missing, foreign one present. */
 	k = eth_ip_key();
 	expect_bad_km(&k, NULL);
