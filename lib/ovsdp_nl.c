@@ -330,11 +330,8 @@ static int xact_run(struct ovsdp *h, struct nl_msg *msg,
 		}
 	}
 	nl_cb_put(cb);
-	if (x.error) {
-		if (!h->errmsg[0])
-			set_err(h, "%s", strerror(-x.error));
-		return x.error;
-	}
+	if (x.error)
+		return x.error;	/* errmsg: the kernel's text, or "" */
 	return x.cb_ret;
 }
 
@@ -634,7 +631,10 @@ static struct nl_msg *vport_id_req(struct ovsdp *h, uint8_t cmd,
 	struct nl_msg *msg;
 
 	msg = req_start(h, OVSDP_VPORT, cmd, NLM_F_ACK, dp_ifindex, 0, err);
-	if (msg && (*err = vport_req_fill(msg, &r))) {
+	if (!msg)
+		return NULL;
+	*err = vport_req_fill(msg, &r);
+	if (*err) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -766,7 +766,10 @@ static struct nl_msg *flow_msg(struct ovsdp *h, uint8_t cmd, int flags,
 	msg = req_start(h, OVSDP_FLOW, cmd, flags, f->dp_ifindex,
 			f->key_len + f->mask_len + f->actions_len +
 			f->ufid_len, err);
-	if (msg && (*err = flow_fill(msg, f))) {
+	if (!msg)
+		return NULL;
+	*err = flow_fill(msg, f);
+	if (*err) {
 		nlmsg_free(msg);
 		return NULL;
 	}

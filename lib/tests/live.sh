@@ -32,7 +32,7 @@ expect 1 "$D" add-flow lt0 'in_port(3),eth(),vlan(vid=1,pcp=0),eth_type(0x0800)'
 cat /tmp/live.out
 expect 0 "$D" del-flow lt0 'in_port(3),eth(),eth_type(0x0800),ipv4(src=10.1.0.0/255.255.0.0,frag=no)'
 expect 1 "$D" del-flow lt0 'in_port(3),eth(),eth_type(0x0800),ipv4(src=10.1.0.0/255.255.0.0,frag=no)'
-expect 0 "$D" add-flow 'in_port(3),eth(),eth_type(0x0806)' '3'
+expect 0 "$D" add-flow 'in_port(3),eth(),eth_type(0x0806),arp()' '3'
 expect 0 "$D" del-flows lt0
 expect 0 "$D" dump-flows lt0
 [ -s /tmp/live.out ] && ko "flows left" || ok
