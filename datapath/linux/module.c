@@ -11,6 +11,7 @@
 #include <net/net_namespace.h>
 
 #include "datapath.h"
+#include "dp_packet.h"
 
 unsigned int ovs_net_id __read_mostly;
 
@@ -131,9 +132,13 @@ static int __init ovs_module_init(void)
 	if (err)
 		return err;
 
-	err = register_pernet_device(&ovs_net_ops);
+	err = ovs_actions_init();
 	if (err)
 		goto err_flow_cache;
+
+	err = register_pernet_device(&ovs_net_ops);
+	if (err)
+		goto err_actions;
 
 	err = register_netdevice_notifier(&ovs_netdev_notifier);
 	if (err)
@@ -156,6 +161,8 @@ err_notifier:
 	unregister_netdevice_notifier(&ovs_netdev_notifier);
 err_pernet:
 	unregister_pernet_device(&ovs_net_ops);
+err_actions:
+	ovs_actions_exit();
 err_flow_cache:
 	ovs_flow_cache_exit();
 	return err;
@@ -169,6 +176,7 @@ static void __exit ovs_module_exit(void)
 	ovs_vport_flush_gone();
 	rtnl_link_unregister(&ovs_internal_link_ops);
 	rcu_barrier();
+	ovs_actions_exit();
 	ovs_flow_cache_exit();
 }
 
