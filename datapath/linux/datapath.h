@@ -179,6 +179,10 @@ struct sk_buff *ovs_vport_build_msg(struct ovs_vport *vport, u32 portid,
 				    u32 seq, u32 flags, u8 cmd, gfp_t gfp);
 void ovs_vport_notify_gone(struct ovs_vport *vport);
 
+/* genl_check.c */
+int ovs_genl_check_attrs(const struct genl_family *family,
+			 struct genl_info *info);
+
 /* device notifier (dp_notify.c) */
 extern struct notifier_block ovs_netdev_notifier;
 

@@ -377,24 +377,34 @@ static const struct nla_policy ovs_dp_policy[OVS_DP_ATTR_MAX + 1] = {
 	[OVS_DP_ATTR_IFINDEX] = NLA_POLICY_MIN(NLA_S32, 0),
 };
 
+static int ovs_dp_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+                      struct genl_info *info)
+{
+	return ovs_genl_check_attrs(&ovs_dp_genl_family, info);
+}
+
 static const struct genl_small_ops ovs_dp_ops[] = {
 	{
 		.cmd = OVS_DP_CMD_NEW,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.doit = ovs_dp_cmd_new,
 	},
 	{
 		.cmd = OVS_DP_CMD_DEL,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.doit = ovs_dp_cmd_del,
 	},
 	{
 		.cmd = OVS_DP_CMD_GET,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
 		.doit = ovs_dp_cmd_get,
 		.dumpit = ovs_dp_cmd_dump,
 	},
 	{
 		.cmd = OVS_DP_CMD_SET,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.doit = ovs_dp_cmd_set,
 	},
@@ -407,6 +417,7 @@ struct genl_family ovs_dp_genl_family __ro_after_init = {
 	.maxattr = OVS_DP_ATTR_MAX,
 	.policy = ovs_dp_policy,
 	.netnsok = true,
+	.pre_doit = ovs_dp_pre_doit,
 	.parallel_ops = true,
 	.small_ops = ovs_dp_ops,
 	.n_small_ops = ARRAY_SIZE(ovs_dp_ops),

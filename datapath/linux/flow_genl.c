@@ -616,24 +616,34 @@ static const struct nla_policy ovs_flow_policy[OVS_FLOW_ATTR_MAX + 1] = {
 	[OVS_FLOW_ATTR_UFID_FLAGS] = { .type = NLA_U32 },
 };
 
+static int ovs_flow_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+                        struct genl_info *info)
+{
+	return ovs_genl_check_attrs(&ovs_flow_genl_family, info);
+}
+
 static const struct genl_small_ops ovs_flow_ops[] = {
 	{
 		.cmd = OVS_FLOW_CMD_NEW,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.doit = ovs_flow_cmd_new,
 	},
 	{
 		.cmd = OVS_FLOW_CMD_DEL,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.doit = ovs_flow_cmd_del,
 	},
 	{
 		.cmd = OVS_FLOW_CMD_GET,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
 		.doit = ovs_flow_cmd_get,
 		.dumpit = ovs_flow_cmd_dump,
 	},
 	{
 		.cmd = OVS_FLOW_CMD_SET,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.doit = ovs_flow_cmd_set,
 	},
@@ -646,6 +656,7 @@ struct genl_family ovs_flow_genl_family __ro_after_init = {
 	.maxattr = OVS_FLOW_ATTR_MAX,
 	.policy = ovs_flow_policy,
 	.netnsok = true,
+	.pre_doit = ovs_flow_pre_doit,
 	.parallel_ops = true,
 	.small_ops = ovs_flow_ops,
 	.n_small_ops = ARRAY_SIZE(ovs_flow_ops),

@@ -141,9 +141,16 @@ static const struct nla_policy ovs_packet_policy[OVS_PACKET_ATTR_MAX + 1] = {
 	[OVS_PACKET_ATTR_HASH] = { .type = NLA_U64 },
 };
 
+static int ovs_packet_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+                          struct genl_info *info)
+{
+	return ovs_genl_check_attrs(&ovs_packet_genl_family, info);
+}
+
 static const struct genl_small_ops ovs_packet_ops[] = {
 	{
 		.cmd = OVS_PACKET_CMD_EXECUTE,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.doit = ovs_packet_cmd_execute,
 	},
@@ -156,6 +163,7 @@ struct genl_family ovs_packet_genl_family __ro_after_init = {
 	.maxattr = OVS_PACKET_ATTR_MAX,
 	.policy = ovs_packet_policy,
 	.netnsok = true,
+	.pre_doit = ovs_packet_pre_doit,
 	.parallel_ops = true,
 	.small_ops = ovs_packet_ops,
 	.n_small_ops = ARRAY_SIZE(ovs_packet_ops),

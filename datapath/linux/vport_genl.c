@@ -424,24 +424,34 @@ static const struct nla_policy ovs_vport_policy[OVS_VPORT_ATTR_MAX + 1] = {
 	[OVS_VPORT_ATTR_NETNSID] = { .type = NLA_S32 },
 };
 
+static int ovs_vport_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+                         struct genl_info *info)
+{
+	return ovs_genl_check_attrs(&ovs_vport_genl_family, info);
+}
+
 static const struct genl_small_ops ovs_vport_ops[] = {
 	{
 		.cmd = OVS_VPORT_CMD_NEW,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.doit = ovs_vport_cmd_new,
 	},
 	{
 		.cmd = OVS_VPORT_CMD_DEL,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.doit = ovs_vport_cmd_del,
 	},
 	{
 		.cmd = OVS_VPORT_CMD_GET,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
 		.doit = ovs_vport_cmd_get,
 		.dumpit = ovs_vport_cmd_dump,
 	},
 	{
 		.cmd = OVS_VPORT_CMD_SET,
+		.validate = GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.doit = ovs_vport_cmd_set,
 	},
@@ -454,6 +464,7 @@ struct genl_family ovs_vport_genl_family __ro_after_init = {
 	.maxattr = OVS_VPORT_ATTR_MAX,
 	.policy = ovs_vport_policy,
 	.netnsok = true,
+	.pre_doit = ovs_vport_pre_doit,
 	.parallel_ops = true,
 	.small_ops = ovs_vport_ops,
 	.n_small_ops = ARRAY_SIZE(ovs_vport_ops),
