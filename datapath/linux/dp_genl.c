@@ -378,7 +378,7 @@ static const struct nla_policy ovs_dp_policy[OVS_DP_ATTR_MAX + 1] = {
 };
 
 static int ovs_dp_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
-                      struct genl_info *info)
+			   struct genl_info *info)
 {
 	return ovs_genl_check_attrs(&ovs_dp_genl_family, info);
 }

@@ -36,8 +36,8 @@ struct ovs_upcall_info {
 	u8 cmd;				/* OVS_PACKET_CMD_MISS or _ACTION */
 	u32 portid;			/* netlink socket to deliver to */
 	const struct nlattr *userdata;	/* OVS_USERSPACE_ATTR_USERDATA */
-	const struct nlattr *actions;	/* OVS_USERSPACE_ATTR_ACTIONS: the
-					 * flow's actions are included */
+	/* OVS_USERSPACE_ATTR_ACTIONS: include the flow's actions */
+	const struct nlattr *actions;
 	const struct ovs_actions *flow_acts;
 	const struct ovs_key_tunnel *egress_tun_info;
 	u16 mru;

@@ -617,7 +617,7 @@ static const struct nla_policy ovs_flow_policy[OVS_FLOW_ATTR_MAX + 1] = {
 };
 
 static int ovs_flow_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
-                        struct genl_info *info)
+			     struct genl_info *info)
 {
 	return ovs_genl_check_attrs(&ovs_flow_genl_family, info);
 }

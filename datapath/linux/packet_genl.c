@@ -142,7 +142,7 @@ static const struct nla_policy ovs_packet_policy[OVS_PACKET_ATTR_MAX + 1] = {
 };
 
 static int ovs_packet_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
-                          struct genl_info *info)
+			       struct genl_info *info)
 {
 	return ovs_genl_check_attrs(&ovs_packet_genl_family, info);
 }

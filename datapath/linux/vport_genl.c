@@ -425,7 +425,7 @@ static const struct nla_policy ovs_vport_policy[OVS_VPORT_ATTR_MAX + 1] = {
 };
 
 static int ovs_vport_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
-                         struct genl_info *info)
+			      struct genl_info *info)
 {
 	return ovs_genl_check_attrs(&ovs_vport_genl_family, info);
 }
