@@ -11,7 +11,6 @@ Run through the VM runner (see conftest.py); also with --upstream, which
 checks that the expectations are upstream's semantics.
 """
 
-import array
 import os
 import re
 import select
@@ -264,8 +263,9 @@ def test_missing_port_drops_silently(flows):
 
 
 def test_set_ipv4_and_tcp_keep_checksums_right(flows):
-    flows("in_port(1),eth(),eth_type(0x0800),ipv4(proto=6,frag=no),"
-          "tcp(dst=80)",
+    # Upstream insists on tcp_flags with a TCP key.
+    flows("recirc_id(0),in_port(1),eth(),eth_type(0x0800),"
+          "ipv4(proto=6,frag=no),tcp(dst=80),tcp_flags(0/0)",
           "set(ipv4(src=10.1.1.1,dst=10.2.2.2,tos=0x20,ttl=17)),"
           "set(tcp(dst=8080)),2")
     h2, _ = exchange(tcp4(80))
@@ -478,8 +478,9 @@ def test_recirculation_loop_is_bounded(flows, datapath, kmsg_guard):
           "ipv4(proto=17,frag=no),udp(dst=1018)", "3,recirc(1)")
     before = lost()
     _, h3 = exchange(udp4(1018))
-    # Each pass outputs a copy; the loop ends after a bounded number.
-    assert 1 <= len(h3) <= 20
+    # Each pass outputs a copy; the loop ends after a bounded number
+    # (ours: 10, the deferral limit; upstream: 30, as it also recurses).
+    assert 1 <= len(h3) <= 64
     if datapath.kind == "ours":
         assert lost() > before
     # Still forwarding afterwards.
@@ -509,16 +510,20 @@ def test_over_mtu_dropped(flows, datapath):
 
 def test_userspace_action_reaches_socket(flows):
     import ovsnl
+    K = ovsnl.OVS
     with ovsnl.GenlSocket("ovs_packet") as sock, ovsnl.Ovs() as o:
         pid = sock.portid
-        # ovs-dpctl makes a per-CPU dispatch datapath: then every upcall,
-        # userspace action included, goes to the CPU's socket.
-        o.dp.request(ovsnl.OVS["OVS_DP_CMD_SET"],
-                     [ovsnl.string(ovsnl.OVS["OVS_DP_ATTR_NAME"], DP),
-                      ovsnl.attr(ovsnl.OVS["OVS_DP_ATTR_PER_CPU_PIDS"],
-                                 struct.pack("I", pid) * os.cpu_count())])
         flows(UDP4_KEY % 1021,
               "userspace(pid=%d,userdata(0102030405060708)),2" % pid)
+        # ovs-dpctl makes a per-CPU dispatch datapath: then every upcall,
+        # userspace action included, goes to the CPU's socket.  (Upstream
+        # resets features a SET leaves out: restate them.)
+        feats = o.dp_get(DP).u32(K["OVS_DP_ATTR_USER_FEATURES"])
+        o.dp.request(K["OVS_DP_CMD_SET"],
+                     [ovsnl.string(K["OVS_DP_ATTR_NAME"], DP),
+                      ovsnl.u32(K["OVS_DP_ATTR_USER_FEATURES"], feats),
+                      ovsnl.attr(K["OVS_DP_ATTR_PER_CPU_PIDS"],
+                                 struct.pack("I", pid) * os.cpu_count())])
         h2, _ = exchange(udp4(1021))
         assert len(h2) == 1
         sock.sock.settimeout(2)
