@@ -156,6 +156,10 @@ def ovs(request):
     """ovsdb-server + ovs-vswitchd, started (waits for 11 s of uptime
     first) and stopped with `exit --cleanup` afterwards.  Their ERR/WARN
     log lines are printed at teardown (shown when the test fails)."""
+    # Hosts made by the test (make_host, host_pair) must outlive the
+    # daemons, whatever the order of the test's arguments: set make_host
+    # up first so that it is torn down after ovs.
+    request.getfixturevalue("make_host")
     o = vmlib.Ovs()
     try:
         o.start()

@@ -64,7 +64,7 @@ for m in $(cat /modules.list); do
 	insmod "/mod/$m" || fail "insmod $m"
 done
 mkdir -p /lower /ovl /newroot
-mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000 \
+mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose \
 	hostroot /lower || fail "mount host root"
 mount -t tmpfs -o mode=0755 ovl /ovl || fail "mount tmpfs"
 mkdir -p /ovl/upper /ovl/work
