@@ -14,7 +14,7 @@ import pytest
 
 from ovsnl import (OVS, NlError, Ovs, attr, expect_errno, string, u32,
                    GenlSocket)
-import nsutil
+import vmlib
 
 # Upstream's module gives fewer extack messages; the rest of each test
 # holds for both, which is how these tests were checked.
@@ -337,7 +337,7 @@ def _unprivileged(fn):
         os.setuid(65534)
         with Ovs() as o:
             return fn(o)
-    return nsutil.run_in_child(child)
+    return vmlib.in_netns(None, child)
 
 
 def test_permissions(ovs, dp, veths):
@@ -375,8 +375,8 @@ def test_netns_scoping_and_teardown(ovs):
                               for d in o.dp_dump())
 
         # The same name in two namespaces: two datapaths.
-        assert nsutil.run_in_netns("tns_a", make, "tdpn") == ["tdpn"]
-        assert nsutil.run_in_netns("tns_b", make, "tdpn") == ["tdpn"]
+        assert vmlib.in_netns("tns_a", make, "tdpn") == ["tdpn"]
+        assert vmlib.in_netns("tns_b", make, "tdpn") == ["tdpn"]
         assert ovs.dp_dump() == []
         expect_errno(errno.ENODEV, ovs.dp_get, "tdpn")
     finally:
@@ -386,7 +386,7 @@ def test_netns_scoping_and_teardown(ovs):
         def look():
             with Ovs() as o:
                 return [d.str(OVS["OVS_DP_ATTR_NAME"]) for d in o.dp_dump()]
-        assert nsutil.run_in_netns("tns_b", look) == ["tdpn"]
+        assert vmlib.in_netns("tns_b", look) == ["tdpn"]
         assert wait_for(lambda: not os.path.exists("/run/netns/tns_a"))
     finally:
         ip("netns del tns_b")
