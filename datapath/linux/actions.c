@@ -943,11 +943,11 @@ static int ovs_dec_ttl(struct sk_buff *skb, struct ovs_key *key)
 static unsigned int ovs_frame_mtu_len(const struct sk_buff *skb,
 				      const struct net_device *dev)
 {
-	unsigned int len = skb->len - dev->hard_header_len;
+	unsigned int hlen = dev->hard_header_len;
 
 	if (!skb_vlan_tag_present(skb) && eth_type_vlan(skb->protocol))
-		len -= VLAN_HLEN;
-	return len;
+		hlen += VLAN_HLEN;
+	return skb->len > hlen ? skb->len - hlen : 0;
 }
 
 /*
