@@ -56,7 +56,6 @@ struct ovs_dp {
 	possible_net_t net;
 	u32 user_features;
 	struct ovs_pid_array __rcu *cpu_pids;
-	unsigned int max_headroom;
 };
 
 struct ovs_vport;
@@ -78,7 +77,6 @@ struct ovs_vport {
 	struct ovs_dp *dp;
 	const struct ovs_vport_ops *ops;
 	struct ovs_pid_array __rcu *upcall_pids;
-	u32 upcall_rr;			/* round-robin cursor over upcall_pids */
 	u16 port_no;
 	bool detached;			/* device gone, removal pending */
 	bool dev_released;		/* dev_tracker's reference dropped */
