@@ -423,9 +423,8 @@ static int ovs_flow_cmd_set(struct sk_buff *skb, struct genl_info *info)
 		err = -ENODEV;
 		goto err_unlock;
 	}
-	flow = ufid.len ? ovs_flow_table_lookup_ufid(&dp->table, ufid.id,
-						     ufid.len) :
-		ovs_flow_table_lookup_exact(&dp->table, &key, &mask, range);
+	/* Named as in GET and DEL: the mask, if any, only checks actions. */
+	flow = ovs_flow_find(dp, &ufid, &key);
 	if (!flow) {
 		NL_SET_ERR_MSG_MOD(extack, "No such flow");
 		err = -ENOENT;
