@@ -433,11 +433,14 @@ static int ovs_flow_cmd_set(struct sk_buff *skb, struct genl_info *info)
 
 	if (acts)
 		ovs_flow_set_actions(flow, acts);
-	if (a[OVS_FLOW_ATTR_CLEAR])
-		ovs_flow_stats_clear(flow);
 	if (ovs_flow_want_reply(info))
 		reply = ovs_flow_build_msg(dp, flow, info, OVS_FLOW_CMD_SET,
 					   ufid_flags);
+	/* After the reply: it reports the stats being cleared, which
+	 * userspace (a flow put with stats reset) still has to account for.
+	 */
+	if (a[OVS_FLOW_ATTR_CLEAR])
+		ovs_flow_stats_clear(flow);
 	mutex_unlock(&ovs_mutex);
 
 	if (reply) {
