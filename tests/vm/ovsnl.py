@@ -382,3 +382,189 @@ def expect_errno(err, fn, *args, **kwargs):
         return e
     raise AssertionError("expected %s, call succeeded" %
                          errno.errorcode[err])
+
+
+# ---------------------------------------------------------------------------
+# Flow keys, masks and actions as attribute bytes.  Each k_*() returns one
+# OVS_KEY_ATTR_* attribute; a key or mask is the concatenation of several
+# (pass the list to attr() or to the flow helpers below).
+
+def mac(text):
+    """b"\\x02..." from "02:00:00:00:00:01"."""
+    return bytes.fromhex(text.replace(":", ""))
+
+
+def ip4(text):
+    return socket.inet_pton(socket.AF_INET, text)
+
+
+def ip6(text):
+    return socket.inet_pton(socket.AF_INET6, text)
+
+
+def k_u32(name, v):
+    return u32(OVS["OVS_KEY_ATTR_" + name], v)
+
+
+def k_in_port(port):
+    return k_u32("IN_PORT", port)
+
+
+def k_recirc(rid=0):
+    return k_u32("RECIRC_ID", rid)
+
+
+def k_eth(src=b"\0" * 6, dst=b"\0" * 6):
+    if isinstance(src, str):
+        src = mac(src)
+    if isinstance(dst, str):
+        dst = mac(dst)
+    return attr(OVS["OVS_KEY_ATTR_ETHERNET"], src + dst)
+
+
+def k_ethertype(etype):
+    return be16(OVS["OVS_KEY_ATTR_ETHERTYPE"], etype)
+
+
+def k_ipv4(src=b"\0" * 4, dst=b"\0" * 4, proto=0, tos=0, ttl=0, frag=0):
+    if isinstance(src, str):
+        src = ip4(src)
+    if isinstance(dst, str):
+        dst = ip4(dst)
+    return attr(OVS["OVS_KEY_ATTR_IPV4"],
+                src + dst + struct.pack("BBBB", proto, tos, ttl, frag))
+
+
+def k_ipv6(src=b"\0" * 16, dst=b"\0" * 16, label=0, proto=0, tclass=0,
+           hlimit=0, frag=0):
+    if isinstance(src, str):
+        src = ip6(src)
+    if isinstance(dst, str):
+        dst = ip6(dst)
+    return attr(OVS["OVS_KEY_ATTR_IPV6"],
+                src + dst + struct.pack("!IBBBB", label, proto, tclass,
+                                        hlimit, frag))
+
+
+def k_l4(kind, sport=0, dport=0):
+    """kind: "TCP", "UDP" or "SCTP"."""
+    return attr(OVS["OVS_KEY_ATTR_" + kind], struct.pack("!HH", sport, dport))
+
+
+def k_icmp(itype=0, code=0):
+    return attr(OVS["OVS_KEY_ATTR_ICMP"], struct.pack("BB", itype, code))
+
+
+def k_arp(sip=b"\0" * 4, tip=b"\0" * 4, op=0, sha=b"\0" * 6, tha=b"\0" * 6):
+    if isinstance(sip, str):
+        sip = ip4(sip)
+    if isinstance(tip, str):
+        tip = ip4(tip)
+    return attr(OVS["OVS_KEY_ATTR_ARP"],
+                sip + tip + struct.pack("!H", op) + sha + tha +
+                b"\0\0")  # sizeof(struct ovs_key_arp) is 24
+
+
+def a_output(port):
+    return u32(OVS["OVS_ACTION_ATTR_OUTPUT"], port)
+
+
+def a_userspace(pid, userdata=None):
+    inner = [u32(OVS["OVS_USERSPACE_ATTR_PID"], pid)]
+    if userdata is not None:
+        inner.append(attr(OVS["OVS_USERSPACE_ATTR_USERDATA"], userdata))
+    return attr(OVS["OVS_ACTION_ATTR_USERSPACE"], inner)
+
+
+def a_set(key_attr):
+    return attr(OVS["OVS_ACTION_ATTR_SET"], [key_attr])
+
+
+def a_clone(actions):
+    return attr(OVS["OVS_ACTION_ATTR_CLONE"], list(actions) or b"",
+                nested=True)
+
+
+def dp_stats(msg):
+    """(n_hit, n_missed, n_lost, n_flows) of a datapath message."""
+    return struct.unpack("4Q", msg.attrs[OVS["OVS_DP_ATTR_STATS"]])
+
+
+def flow_stats(msg):
+    """(n_packets, n_bytes) of a flow message; (0, 0) without stats."""
+    st = msg.attrs.get(OVS["OVS_FLOW_ATTR_STATS"])
+    return struct.unpack("2Q", st) if st else (0, 0)
+
+
+class Flows:
+    """The flow family of datapath @dp_ifindex, with typed helpers.  Keys,
+    masks and actions are attribute bytes or lists of them."""
+
+    def __init__(self, sock, dp_ifindex):
+        self.sock = sock
+        self.dp = dp_ifindex
+
+    @staticmethod
+    def _attrs(key=None, mask=None, actions=None, ufid=None,
+               ufid_flags=None, extra=()):
+        out = []
+        if ufid is not None:
+            out.append(attr(OVS["OVS_FLOW_ATTR_UFID"], ufid))
+        if key is not None:
+            out.append(attr(OVS["OVS_FLOW_ATTR_KEY"], key, nested=True))
+        if mask is not None:
+            out.append(attr(OVS["OVS_FLOW_ATTR_MASK"], mask, nested=True))
+        if actions is not None:
+            out.append(attr(OVS["OVS_FLOW_ATTR_ACTIONS"], actions,
+                            nested=True))
+        if ufid_flags is not None:
+            out.append(u32(OVS["OVS_FLOW_ATTR_UFID_FLAGS"], ufid_flags))
+        out.extend(extra)
+        return out
+
+    def new(self, key, mask=None, actions=(), ufid=None, create=True,
+            ufid_flags=None, extra=()):
+        """OVS_FLOW_CMD_NEW; NLM_F_CREATE unless @create is False."""
+        msgs = self.sock.request(
+            OVS["OVS_FLOW_CMD_NEW"],
+            self._attrs(key, mask, actions, ufid, ufid_flags, extra),
+            dp_ifindex=self.dp, flags=NLM_F_CREATE if create else 0)
+        return msgs[0] if msgs else None
+
+    def set(self, key=None, mask=None, actions=None, ufid=None,
+            clear=False, ufid_flags=None):
+        extra = [flag(OVS["OVS_FLOW_ATTR_CLEAR"])] if clear else []
+        msgs = self.sock.request(
+            OVS["OVS_FLOW_CMD_SET"],
+            self._attrs(key, mask, actions, ufid, ufid_flags, extra),
+            dp_ifindex=self.dp)
+        return msgs[0] if msgs else None
+
+    def get(self, key=None, ufid=None, ufid_flags=None):
+        return self.sock.request(
+            OVS["OVS_FLOW_CMD_GET"],
+            self._attrs(key, None, None, ufid, ufid_flags),
+            dp_ifindex=self.dp)[0]
+
+    def delete(self, key=None, ufid=None):
+        """Delete one flow, or all of them without @key and @ufid."""
+        msgs = self.sock.request(OVS["OVS_FLOW_CMD_DEL"],
+                                 self._attrs(key, None, None, ufid),
+                                 dp_ifindex=self.dp)
+        return msgs[0] if msgs else None
+
+    def dump(self, ufid_flags=None):
+        return self.sock.request(OVS["OVS_FLOW_CMD_GET"],
+                                 self._attrs(ufid_flags=ufid_flags),
+                                 dp_ifindex=self.dp, dump=True)
+
+
+def packet_execute(sock, dp_ifindex, packet, key, actions, extra=()):
+    """OVS_PACKET_CMD_EXECUTE of @packet (bytes) with metadata @key and
+    @actions (attribute bytes or lists of them)."""
+    return sock.request(
+        OVS["OVS_PACKET_CMD_EXECUTE"],
+        [attr(OVS["OVS_PACKET_ATTR_PACKET"], packet),
+         attr(OVS["OVS_PACKET_ATTR_KEY"], key, nested=True),
+         attr(OVS["OVS_PACKET_ATTR_ACTIONS"], actions, nested=True)] +
+        list(extra), dp_ifindex=dp_ifindex, echo=False)
