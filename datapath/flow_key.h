@@ -59,6 +59,11 @@ struct ovs_key_vlan {
 	__be16 tci;
 };
 
+static inline bool ovs_key_has_vlan(const struct ovs_key_vlan *vlan)
+{
+	return vlan->tci & htons(VLAN_CFI_MASK);
+}
+
 struct ovs_key {
 	u8 tun_opts[OVS_KEY_TUN_OPTS_MAX];
 	u8 tun_opts_len;

@@ -83,69 +83,6 @@ static int ovs_do_actions(const struct ovs_exec *ex, struct sk_buff *skb,
 /* (old & ~mask) | (val & mask), for any integer or bitwise type. */
 #define OVS_APPLY_MASK(old, val, mask) (((old) & ~(mask)) | ((val) & (mask)))
 
-static bool ovs_key_has_vlan(const struct ovs_key_vlan *vlan)
-{
-	return vlan->tci & htons(VLAN_CFI_MASK);
-}
-
-/* Give skb->protocol the value the datapath's convention asks for. */
-static void ovs_skb_sync_protocol(struct sk_buff *skb,
-				  const struct ovs_key *key)
-{
-	const struct ovs_key_vlan *inband;
-
-	if (key->mac_proto == OVS_MAC_PROTO_ETHERNET) {
-		/* With an accelerated tag, the first in-frame tag is the
-		 * key's inner one.
-		 */
-		inband = skb_vlan_tag_present(skb) ? &key->eth.cvlan :
-						     &key->eth.vlan;
-		if (ovs_key_has_vlan(inband)) {
-			skb->protocol = inband->tpid;
-			return;
-		}
-	}
-	skb->protocol = key->eth.type;
-}
-
-/*
- * Re-parse the packet into the packet-derived part of @key (metadata such
- * as in_port, recirc_id, dp_hash and the tunnel stay) and reset the skb's
- * header offsets to match.  Used after actions that change the frame's
- * structure.  On error the packet must be dropped.
- */
-static int ovs_key_refresh(struct sk_buff *skb, struct ovs_key *key)
-{
-	struct ovs_pkt pkt = {
-		.data = skb->data,
-		.linear = skb_headlen(skb),
-		.len = skb->len,
-		.ctx = skb,
-		.mac_proto = key->mac_proto,
-		.l3_proto = skb->protocol,
-	};
-	int err;
-
-	if (skb_vlan_tag_present(skb)) {
-		pkt.hw_vlan_tpid = skb->vlan_proto;
-		pkt.hw_vlan_tci = htons(skb_vlan_tag_get(skb) | VLAN_CFI_MASK);
-	}
-
-	err = ovs_key_extract(&pkt, key);
-	if (unlikely(err))
-		return err;
-
-	if (unlikely(pkt.l3_ofs == OVS_PKT_OFS_NONE))
-		return -EINVAL;
-	skb_reset_mac_header(skb);
-	skb->mac_len = pkt.l2_len;
-	skb_set_network_header(skb, pkt.l3_ofs);
-	if (pkt.l4_ofs != OVS_PKT_OFS_NONE)
-		skb_set_transport_header(skb, pkt.l4_ofs);
-	ovs_skb_sync_protocol(skb, key);
-	return 0;
-}
-
 /* After an address or port change the stored flow hash is wrong, and any
  * conntrack entry attached by the host stack no longer describes the
  * packet.
@@ -756,7 +693,7 @@ static int ovs_push_vlan(struct sk_buff *skb, struct ovs_key *key,
 	 * key describes shifted, re-parse.
 	 */
 	if (tagged)
-		return ovs_key_refresh(skb, key);
+		return ovs_dp_key_extract(skb, key);
 	key->eth.vlan.tpid = vlan->vlan_tpid;
 	key->eth.vlan.tci = vlan->vlan_tci | htons(VLAN_CFI_MASK);
 	return 0;
@@ -772,7 +709,7 @@ static int ovs_pop_vlan(struct sk_buff *skb, struct ovs_key *key)
 
 	/* An inner tag became the outer one. */
 	if (skb_vlan_tag_present(skb) || ovs_key_has_vlan(&key->eth.cvlan))
-		return ovs_key_refresh(skb, key);
+		return ovs_dp_key_extract(skb, key);
 	memset(&key->eth.vlan, 0, sizeof(key->eth.vlan));
 	return 0;
 }
@@ -838,7 +775,7 @@ static int ovs_push_mpls(struct sk_buff *skb, struct ovs_key *key,
 
 	if (!mac_len)
 		key->mac_proto = OVS_MAC_PROTO_NONE;
-	return ovs_key_refresh(skb, key);
+	return ovs_dp_key_extract(skb, key);
 }
 
 static int ovs_pop_mpls(struct sk_buff *skb, struct ovs_key *key,
@@ -860,7 +797,7 @@ static int ovs_pop_mpls(struct sk_buff *skb, struct ovs_key *key,
 	/* An L3 packet whose label enclosed a whole Ethernet frame. */
 	if (ethertype == htons(ETH_P_TEB))
 		key->mac_proto = OVS_MAC_PROTO_ETHERNET;
-	return ovs_key_refresh(skb, key);
+	return ovs_dp_key_extract(skb, key);
 }
 
 static int ovs_push_eth(struct sk_buff *skb, struct ovs_key *key,
@@ -876,7 +813,7 @@ static int ovs_push_eth(struct sk_buff *skb, struct ovs_key *key,
 	if (unlikely(err))
 		return err;
 	key->mac_proto = OVS_MAC_PROTO_ETHERNET;
-	return ovs_key_refresh(skb, key);
+	return ovs_dp_key_extract(skb, key);
 }
 
 static int ovs_pop_eth(struct sk_buff *skb, struct ovs_key *key)
@@ -890,7 +827,7 @@ static int ovs_pop_eth(struct sk_buff *skb, struct ovs_key *key)
 	if (unlikely(err))
 		return err;
 	key->mac_proto = OVS_MAC_PROTO_NONE;
-	return ovs_key_refresh(skb, key);
+	return ovs_dp_key_extract(skb, key);
 }
 
 /*
@@ -1455,7 +1392,6 @@ int ovs_execute_actions(struct ovs_dp *dp, struct sk_buff *skb,
 		goto out;
 	}
 
-	ovs_skb_sync_protocol(skb, key);
 	err = ovs_do_actions(&ex, skb, key, ovs_actions_attrs(acts), acts->len);
 
 	if (depth == 1)

@@ -46,6 +46,7 @@ struct ovs_upcall_info {
 /* dp_process.c */
 void ovs_dp_process_packet(struct sk_buff *skb, struct ovs_key *key);
 int ovs_dp_key_extract(struct sk_buff *skb, struct ovs_key *key);
+void ovs_skb_sync_protocol(struct sk_buff *skb, const struct ovs_key *key);
 static inline void ovs_dp_count_lost(struct ovs_dp *dp)
 {
 	struct ovs_dp_cpu_stats *st = this_cpu_ptr(dp->stats);

@@ -11,10 +11,32 @@
 #include "flow.h"
 #include "flow_extract.h"
 
+/* Give skb->protocol the value the datapath's convention asks for. */
+void ovs_skb_sync_protocol(struct sk_buff *skb, const struct ovs_key *key)
+{
+	const struct ovs_key_vlan *inband;
+
+	if (key->mac_proto == OVS_MAC_PROTO_ETHERNET) {
+		/* With an accelerated tag, the first in-frame tag is the
+		 * key's inner one.
+		 */
+		inband = skb_vlan_tag_present(skb) ? &key->eth.cvlan :
+						     &key->eth.vlan;
+		if (ovs_key_has_vlan(inband)) {
+			skb->protocol = inband->tpid;
+			return;
+		}
+	}
+	skb->protocol = key->eth.type;
+}
+
 /*
  * Fill the packet-derived part of @key from @skb, whose data starts at
- * the MAC header, and point the skb's network and transport headers at
- * what the extractor found.
+ * the frame (of kind key->mac_proto), and point the skb's MAC, network
+ * and transport headers and skb->protocol at what the extractor found.
+ * Used on entry and again by actions that change the frame's structure;
+ * metadata (in_port, recirc_id, dp_hash, tunnel) is left alone.  On error
+ * the packet must be dropped.
  */
 int ovs_dp_key_extract(struct sk_buff *skb, struct ovs_key *key)
 {
@@ -23,7 +45,7 @@ int ovs_dp_key_extract(struct sk_buff *skb, struct ovs_key *key)
 		.linear = skb_headlen(skb),
 		.len = skb->len,
 		.ctx = skb,
-		.mac_proto = OVS_MAC_PROTO_ETHERNET,
+		.mac_proto = key->mac_proto,
 		.l3_proto = skb->protocol,
 	};
 	int err;
@@ -36,15 +58,15 @@ int ovs_dp_key_extract(struct sk_buff *skb, struct ovs_key *key)
 	err = ovs_key_extract(&pkt, key);
 	if (unlikely(err))
 		return err;
+	if (unlikely(pkt.l3_ofs == OVS_PKT_OFS_NONE))
+		return -EINVAL;
 
 	skb_reset_mac_header(skb);
 	skb->mac_len = pkt.l2_len;
-	if (pkt.l3_ofs != 0xffff)
-		skb_set_network_header(skb, pkt.l3_ofs);
-	else
-		skb_set_network_header(skb, pkt.l2_len);
-	if (pkt.l4_ofs != 0xffff)
+	skb_set_network_header(skb, pkt.l3_ofs);
+	if (pkt.l4_ofs != OVS_PKT_OFS_NONE)
 		skb_set_transport_header(skb, pkt.l4_ofs);
+	ovs_skb_sync_protocol(skb, key);
 	return 0;
 }
 
@@ -112,6 +134,7 @@ static void ovs_key_init_meta(struct ovs_key *key, const struct ovs_vport *vport
 {
 	/* Tunnel fields first: zero unless a tunnel port fills them. */
 	memset(key, 0, offsetof(struct ovs_key, eth));
+	key->mac_proto = OVS_MAC_PROTO_ETHERNET;
 	key->in_port = vport->port_no;
 	key->priority = skb->priority;
 	key->skb_mark = skb->mark;

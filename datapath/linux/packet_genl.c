@@ -82,6 +82,7 @@ static int ovs_packet_cmd_execute(struct sk_buff *skb, struct genl_info *info)
 
 	/* The key: metadata from userspace, the rest from the packet. */
 	memset(&key, 0, offsetof(struct ovs_key, eth));
+	key.mac_proto = OVS_MAC_PROTO_ETHERNET;
 	err = ovs_nla_parse_packet_meta(a[OVS_PACKET_ATTR_KEY], &key, log,
 					extack);
 	if (err)
