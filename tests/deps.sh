@@ -58,9 +58,11 @@ if [ ! -f "$DEST/scripts/checkpatch.pl" ]; then
 		linux-source-6.1/scripts/const_structs.checkpatch
 fi
 
-# The VM boots the newest kernel that has both an image and modules; the
-# module is built against the same version's headers.
-kver=$(ls /lib/modules | sort -V | tail -n 1)
+# The module is built for, and the VM boots, the Makefile's KVER (the
+# running kernel when its headers are installed, else the newest tree).
+top=$(cd "$(dirname "$0")/.." && pwd)
+kver=$(printf 'print-kver:\n\t@echo $(KVER)\n' |
+	make -s --no-print-directory -C "$top" -f Makefile -f - print-kver)
 for f in "/boot/vmlinuz-$kver" "/lib/modules/$kver/build/Makefile"; do
 	[ -e "$f" ] || { echo "deps.sh: missing $f" >&2; exit 1; }
 done
