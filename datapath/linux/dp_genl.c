@@ -59,9 +59,14 @@ static int ovs_dp_fill(struct ovs_dp *dp, struct sk_buff *skb, u32 portid,
 			ovs_flow_table_cache_size(&dp->table)))
 		goto nla_put_failure;
 
+	/* Userspace may register more PIDs than there are CPUs, but only
+	 * one per CPU can ever be used; report those, which is also what
+	 * ovs_dp_msg_size() made room for.
+	 */
 	pids = ovs_deref_rcu(dp->cpu_pids);
 	if (pids && nla_put(skb, OVS_DP_ATTR_PER_CPU_PIDS,
-			    pids->n * sizeof(u32), pids->pids))
+			    min_t(u32, pids->n, nr_cpu_ids) * sizeof(u32),
+			    pids->pids))
 		goto nla_put_failure;
 
 	genlmsg_end(skb, h);
