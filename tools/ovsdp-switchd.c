@@ -1012,11 +1012,38 @@ static void port_attach(const struct ovsdp_vport_info *vp)
 		     "pid %u", p->name, p->port_no, pc->vlan, pid);
 }
 
-static int attach_one(const struct ovsdp_vport_info *vp, void *arg)
+struct vport_list {
+	struct ovsdp_vport_info v[MAX_PORTS];
+	int n;
+};
+
+static int collect_vport(const struct ovsdp_vport_info *vp, void *arg)
 {
-	(void)arg;
-	port_attach(vp);
+	struct vport_list *vl = arg;
+
+	if (vl->n < MAX_PORTS) {
+		vl->v[vl->n] = *vp;
+		vl->v[vl->n++].options = NULL;
+	}
 	return 0;
+}
+
+/*
+ * Takes every current vport in.  The requests this makes must not run
+ * inside the dump callback: they share the request socket.
+ */
+static int attach_all(void)
+{
+	struct vport_list *vl = calloc(1, sizeof(*vl));
+	int i, rc;
+
+	if (!vl)
+		return -ENOMEM;
+	rc = ovsdp_vport_dump(sw.h, sw.dp_ifindex, collect_vport, vl);
+	for (i = 0; !rc && i < vl->n; i++)
+		port_attach(&vl->v[i]);
+	free(vl);
+	return rc;
 }
 
 static void on_vport_event(const struct ovsdp_vport_info *vp, uint8_t cmd)
@@ -1083,8 +1110,7 @@ static void serve_notifications(void)
 		else if (rc < 0)
 			return;
 		if (rc == -ENOBUFS)
-			ovsdp_vport_dump(sw.h, sw.dp_ifindex, attach_one,
-					 NULL);
+			attach_all();
 	}
 }
 
@@ -1562,7 +1588,7 @@ static int setup(void)
 	if (cfg.create)
 		for (i = 0; i < cfg.n_ports; i++)
 			create_port(&cfg.ports[i]);
-	rc = ovsdp_vport_dump(sw.h, sw.dp_ifindex, attach_one, NULL);
+	rc = attach_all();
 	if (rc) {
 		ERR("port dump: %s", strerror(-rc));
 		return rc;
@@ -2052,8 +2078,7 @@ static void detach_stdio(void)
 		return;
 	dup2(fd, 0);
 	dup2(fd, 1);
-	if (!cfg.log_file)
-		dup2(fd, 2);
+	dup2(fd, 2);	/* logs go to --log-file, if any */
 	if (fd > 2)
 		close(fd);
 	if (chdir("/"))
