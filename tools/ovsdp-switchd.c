@@ -649,7 +649,15 @@ static void match_to_flow(const struct match *m, struct ovsdp_buf *key,
 	ovsdp_attr_put(mask, OVS_KEY_ATTR_ETHERTYPE, &v, 2);
 	v = htons(0x1fff);
 	ovsdp_attr_put(mask, OVS_KEY_ATTR_VLAN, &v, 2);
+	/*
+	 * The mask's encap must not be empty: the in-tree module skips
+	 * all-zero mask attributes and then rejects the VLAN mask as
+	 * unexpected.  A zero inner EtherType keeps it non-empty and still
+	 * wildcards the inner EtherType.
+	 */
 	nest = ovsdp_attr_nest_start(mask, OVS_KEY_ATTR_ENCAP);
+	v = 0;
+	ovsdp_attr_put(mask, OVS_KEY_ATTR_ETHERTYPE, &v, 2);
 	ovsdp_attr_nest_end(mask, nest);
 }
 
@@ -1504,7 +1512,8 @@ static int status_query(const char *what)
 			prog, cfg.ctl_path, strerror(errno));
 		return 1;
 	}
-	if (send(fd, what, strlen(what), 0) < 0 || send(fd, "\n", 1, 0) < 0)
+	snprintf(buf, sizeof(buf), "%s\n", what);
+	if (send(fd, buf, strlen(buf), MSG_NOSIGNAL) < 0)
 		return 1;
 	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
 		fwrite(buf, 1, n, stdout);

@@ -98,10 +98,16 @@ def switchd(make_host, tmp_path):
         return d.start()
 
     yield start
+    problems = []
     for d in made:
         d.stop()
-        print("---- switchd log %s\n%s" % (d.dir, d.logtext()[-6000:]))
+        log = d.logtext()
+        print("---- switchd log %s\n%s" % (d.dir, log[-6000:]))
+        problems += [x for x in log.splitlines()
+                     if "|warn|" in x or "|err|" in x]
+        assert "|info|stopping" in log, "no clean shutdown"
     vmlib.run_p([DPCTL, "del-dp", DP])
+    assert not problems, "daemon warnings:\n" + "\n".join(problems[:20])
 
 
 FLOW_RE = re.compile(r"in_port\((\d+)\).*?eth\(src=([0-9a-f:]+),"
@@ -285,7 +291,14 @@ def test_vlans_isolated_and_trunk(make_host, switchd):
     assert t.ping("10.0.0.3", count=2, timeout=1) == 0
     vlan_of = {port_no("p%d" % i): v for i, v in
                ((1, 10), (2, 10), (3, 20), (4, 20))}
-    for in_port, vid, src, dst, acts in dump_flows():
+    flows = dump_flows()
+    trunk = port_no("p5")
+    # Tagged frames from the trunk got megaflows too (VID matched), and
+    # frames to the trunk are tagged on the way out.
+    assert [f for f in flows if f[0] == trunk and f[1] == 10], flows
+    assert [f for f in flows if f[0] != trunk and
+            re.search(r"push_vlan\(vid=10,.*\b%d$" % trunk, f[4])], flows
+    for in_port, vid, src, dst, acts in flows:
         outs = [int(x) for x in re.findall(r"(?:^|,)(\d+)", acts)]
         if in_port in vlan_of:
             assert vid is None
