@@ -401,20 +401,28 @@ def test_flood_rate_limited_per_port(make_host, switchd):
     assert ports["p2"]["rate_dropped"] == 0
 
 
-def test_restart_with_traffic(make_host, switchd):
+def test_restart_with_traffic(make_host, switchd, tmp_path):
     h1, h2, _ = three_hosts(make_host)
-    d = switchd("--create", "--port", "p1", "--port", "p2", "--port", "p3")
+    conf = tmp_path / "switchd.conf"
+    conf.write_text("# ports and limits from a file\ncreate\n"
+                    "port p1\nport p2\nport p3\nrate 500/s\n")
+    d = switchd("--config", str(conf))
     assert h1.ping(h2) == 3
     join = in_background(h1.call, paced_ping, h2.ip, 100, 0.05,
                          timeout=60)
     time.sleep(1)
     d.stop()
+    # A flow that is not ours (no UFID): the new daemon deletes it.
+    vmlib.run([DPCTL, "add-flow", DP, "in_port(%d),eth(src=02:00:00:00:00:01,"
+               "dst=02:00:00:00:00:02)" % port_no("p3"), "drop"])
     d.start()
     got, sent = join()
     lost = 100 - len(got)
     assert lost * 0.05 <= 2.0, "lost %d pings" % lost
     m = re.findall(r"adopted (\d+) flows, deleted (\d+)", d.logtext())
-    assert m and int(m[-1][0]) > 0, d.logtext()
+    assert m and int(m[-1][0]) > 0 and int(m[-1][1]) >= 1, d.logtext()
+    assert "02:00:00:00:00:01" not in vmlib.run([DPCTL, "dump-flows", DP])
+    assert "rate 500/s" in d.logtext()
     # The adopted flows keep working and new ones are learned.
     assert h2.ping(h1) == 3
     assert h1.ping("10.0.0.3") == 3
