@@ -14,6 +14,7 @@ payloads and a jumbo frame enter a port:
 Nothing may crash or log a kernel problem (the kmsg_guard fixture), and
 well-formed traffic must flow afterwards.  Runs on upstream too.
 """
+import errno
 import socket
 import struct
 import time
@@ -92,7 +93,6 @@ def _cuts(pkt):
 
 
 def _special_frames():
-    v4 = S.IP(src=IP1, dst=IP2)
     v6 = S.IPv6(src=V6A, dst=V6B)
     udp = S.UDP(sport=5, dport=6) / S.Raw(MARK)
     f = {}
@@ -281,10 +281,10 @@ def _send_corpus(tx_ns, rx_ns, frames, wait=3.0):
     return sent, got
 
 
-def send_corpus(h1, h2, extra=(), corpus=True):
+def send_corpus(h1, h2, extra=(), corpus=True, wait=3.0):
     frames = [f for _, f in CORPUS] if corpus else []
     frames += list(extra)
-    return vmlib.in_netns(None, _send_corpus, h1.ns, h2.ns, frames,
+    return vmlib.in_netns(None, _send_corpus, h1.ns, h2.ns, frames, wait,
                           timeout=300)
 
 
@@ -372,3 +372,55 @@ def test_corpus_without_userspace(lonely_dp):
     after = dp_stats(o.dp_get("tmal0"))
     assert after[0] - before[0] < 5
     assert after[1] - before[1] >= len(tagged)
+
+
+SO_RCVBUFFORCE = 33
+# Upstream (6.1) reports keys for these frames that it then refuses as
+# flow keys: MPLS stacks cut before their bottom of stack, an inner VLAN
+# tag cut short, 802.3 inside a VLAN tag.  Ours must accept all its keys.
+UPSTREAM_REFUSES_OWN_KEY = {
+    "mpls-no-bos", "qinq-udp/cut20", "qinq-udp/cut21", "vlan-802.3-inside"
+} | {"mpls-udp/cut%d" % n for n in range(14, 18)} | \
+    {"mpls3/cut%d" % n for n in range(16, 26)}
+NAMES = {f: n for n, f in CORPUS}
+
+
+def test_upcall_keys_are_valid_flow_keys(jumbo_pair):
+    """Every key the datapath reports for a corpus frame can be installed
+    as a flow key: that is what ovs-vswitchd does with them."""
+    h1, h2 = jumbo_pair
+    errors = []
+    with Ovs() as o:
+        us = ovsnl.GenlSocket(OVS["OVS_PACKET_FAMILY"])
+        us.sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 32 << 20)
+        try:
+            dp = o.dp_new("tmal1").dp_ifindex
+            o.port_new(dp, "mp1", OVS["OVS_VPORT_TYPE_NETDEV"],
+                       pids=(us.portid,), port_no=1)
+            sent, _ = send_corpus(h1, h2, extra=[JUMBO], wait=0.1)
+            msgs = [m for m in us.recv_notifications(3.0)
+                    if m.cmd == OVS["OVS_PACKET_CMD_MISS"]]
+            assert len(msgs) >= sent * 0.9
+            assert dp_stats(o.dp_get("tmal1"))[2] == 0
+            assert any(m.attrs[OVS["OVS_PACKET_ATTR_PACKET"]] == JUMBO
+                       for m in msgs)
+            flows = Flows(o.flow, dp)
+            installed = 0
+            for m in msgs:
+                key = m.attrs[OVS["OVS_PACKET_ATTR_KEY"]]
+                try:
+                    flows.new(key, actions=[])
+                    installed += 1
+                except ovsnl.NlError as e:
+                    if e.errno != errno.EEXIST:
+                        pkt = m.attrs[OVS["OVS_PACKET_ATTR_PACKET"]]
+                        errors.append(NAMES.get(pkt, pkt[:40].hex()))
+            if vmlib.DatapathModule().ours:
+                assert not errors, sorted(errors)
+            else:
+                assert set(errors) <= UPSTREAM_REFUSES_OWN_KEY, \
+                    sorted(set(errors) - UPSTREAM_REFUSES_OWN_KEY)
+            assert installed == dp_stats(o.dp_get("tmal1"))[3] > 50
+        finally:
+            us.close()
+            o.dp_del("tmal1")

@@ -20,8 +20,7 @@ import ovsnl
 import vmlib
 from ovsnl import (OVS, Flows, GenlSocket, Ovs, a_output, a_userspace,
                    attr, dp_stats, expect_errno, k_eth, k_ethertype,
-                   k_in_port, k_ipv4, k_recirc, packet_execute, parse_attrs,
-                   u32)
+                   k_in_port, k_ipv4, k_recirc, packet_execute, parse_attrs)
 
 pytestmark = [pytest.mark.needs_datapath, pytest.mark.dataplane]
 
