@@ -349,15 +349,22 @@ def test_mac_move(make_host, switchd):
 
 def test_idle_flows_expire(make_host, switchd):
     h1, h2, _ = three_hosts(make_host)
-    switchd("--create", "--port", "p1", "--port", "p2", "--port", "p3",
-            "--idle-time", "2")
+    d = switchd("--create", "--port", "p1", "--port", "p2", "--port", "p3",
+                "--idle-time", "2", "--mac-age", "4")
     assert h1.ping(h2) == 3
     assert dump_flows()
+    assert "mac vlan=0 %s port=" % h1.mac in d.status("macs")
     t0 = time.monotonic()
     vmlib.wait_for(lambda: not dump_flows(), timeout=10,
                    what="idle flows to go")
     # 2 s idle plus at most one 0.5 s stats poll (and TCG slack).
     assert time.monotonic() - t0 < 5
+    assert "flow ufid=" not in d.status("flows")
+    # With no traffic the MACs age out too.
+    vmlib.wait_for(lambda: "mac vlan" not in d.status("macs"), timeout=10,
+                   what="MAC ageing")
+    # And everything is learned again from scratch.
+    assert h2.ping(h1) == 3
 
 
 def _flood(seconds, dst_mac):
