@@ -1767,7 +1767,7 @@ static void usage(FILE *f)
 "  --detach             run in the background (returns once ready)\n"
 "  --pidfile FILE       write the daemon's pid to FILE\n"
 "  --log-file FILE      log there instead of stderr\n"
-"  -v, --verbose        more log output (repeat for debug)\n"
+"  -v, --verbose        debug logging (same as --log-level dbg)\n"
 "  --log-level LEVEL    err, warn, info (default) or dbg\n"
 "  --ctl PATH           control socket (default /run/ovsdp-switchd.DP.ctl)\n"
 "  --cleanup            on exit delete our flows (and the datapath if we\n"
