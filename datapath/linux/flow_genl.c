@@ -340,11 +340,13 @@ static int ovs_flow_cmd_new(struct sk_buff *skb, struct genl_info *info)
 		err = -EEXIST;
 		goto err_unlock;
 	}
-	/* Modifying: the identifier must name this very flow. */
+	/* Modifying: the identifier must name this very flow.  Another key
+	 * of the same megaflow names no flow, but a flow under another mask
+	 * may have exactly this unmasked key.
+	 */
 	if (!ovs_flow_is_named(flow, &ufid, &key)) {
 		flow = ovs_flow_has_ufid(flow) ? NULL :
-			ovs_flow_table_lookup_exact(&dp->table, &key, &mask,
-						    range);
+			ovs_flow_table_lookup_unmasked(&dp->table, &key);
 		if (!flow) {
 			NL_SET_ERR_MSG_MOD(extack,
 					   "An overlapping flow exists with another identity");
