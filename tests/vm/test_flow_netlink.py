@@ -144,6 +144,28 @@ def test_duplicate_and_modify(ovs, flows):
     assert n_flows(ovs) == 2
 
 
+def test_modify_names_flow_by_unmasked_key(ovs, flows):
+    """NEW without CREATE modifies the flow its key hits only if that
+    flow's unmasked key is the request's: another key of the same
+    megaflow names no flow."""
+    mask = [k_recirc(0xffffffff), k_in_port(0xffffffff), k_eth(),
+            k_ethertype(0xffff), k_ipv4(proto=0xff), k_l4("UDP", 0, 0xffff)]
+    flows.new(udp_key(sport=1), mask=mask, actions=[a_output(2)])
+    # Same megaflow (source port wildcarded), different unmasked key.
+    e = expect_errno(errno.ENOENT, flows.new, udp_key(sport=2), mask=mask,
+                     actions=[a_output(3)], create=False)
+    assert has_msg(e)
+    assert flows.get(udp_key(sport=1)).attrs[ACTS_ATTR] == a_output(2)
+    # With NLM_F_CREATE it is a duplicate.
+    expect_errno(errno.EEXIST, flows.new, udp_key(sport=2), mask=mask,
+                 actions=[a_output(3)])
+    # The flow's own key modifies it.
+    flows.new(udp_key(sport=1), mask=mask, actions=[a_output(3)],
+              create=False)
+    assert flows.get(udp_key(sport=1)).attrs[ACTS_ATTR] == a_output(3)
+    assert n_flows(ovs) == 1
+
+
 def test_ufid_and_terse_dump(ovs, flows):
     u1, u2 = bytes(range(16)), bytes(range(16, 32))
     m = flows.new(udp_key(), actions=[a_output(2)], ufid=u1)

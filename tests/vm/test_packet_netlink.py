@@ -187,6 +187,16 @@ def test_miss_upcall_then_execute(bench):
                        [a_output(2), a_output(99)])
     assert txrx(None, [], rx_ns="ph2", action=execute_meta) == [frame]
 
+    # A userspace action in an executed list sends it back up as an
+    # action upcall.
+    packet_execute(bench.ovs.packet, dp, frame, [k_in_port(1)],
+                   [a_userspace(us.portid, b"exec-ud")])
+    got = upcalls(us)
+    assert [(m.cmd, m.attrs[PKT], m.attrs[OVS["OVS_PACKET_ATTR_USERDATA"]])
+            for m in got] == [(ACTION, frame, b"exec-ud")]
+    key = parse_attrs(got[0].attrs[PKEY])
+    assert struct.unpack("I", key[K["OVS_KEY_ATTR_IN_PORT"]]) == (1,)
+
     # Malformed requests.  A runt packet fails upstream's policy (ERANGE)
     # and our own check (EINVAL).
     with pytest.raises(ovsnl.NlError) as e:
