@@ -336,3 +336,32 @@ def test_full_socket_counts_lost(bench):
     _ip_flow(Flows(bench.ovs.flow, bench.dp), 1, [a_output(2)])
     assert txrx("ph1", frames[:3], rx_ns="ph2") == frames[:3]
     assert bench.stats()[2] < lost2 + 3
+
+
+def test_vlan_upcalls_keep_tags(bench):
+    """The receive path moves the outer tag to skb metadata; upcalls must
+    carry the frame as it was on the wire, and the key both tags."""
+    us = bench.sock()
+    bench.make_dp((us.portid,))
+    inner = udp_frame(5100)
+    single = inner[:12] + struct.pack("!HH", 0x8100, 0x2005) + inner[12:]
+    double = inner[:12] + struct.pack("!HHHH", 0x88a8, 0x0064, 0x8100,
+                                      0x00c8) + inner[12:]
+    txrx("ph1", [single, double])
+    got = upcalls(us)
+    assert [m.attrs[PKT] for m in got] == [single, double]
+    K = OVS
+    k1 = parse_attrs(got[0].attrs[PKEY])
+    assert k1[K["OVS_KEY_ATTR_ETHERTYPE"]] == b"\x81\x00"
+    assert k1[K["OVS_KEY_ATTR_VLAN"]] == struct.pack("!H", 0x3005)
+    e1 = parse_attrs(k1[K["OVS_KEY_ATTR_ENCAP"]])
+    assert e1[K["OVS_KEY_ATTR_ETHERTYPE"]] == b"\x08\x00"
+    assert e1[K["OVS_KEY_ATTR_UDP"]] == struct.pack("!HH", 5100, 7777)
+    k2 = parse_attrs(got[1].attrs[PKEY])
+    assert k2[K["OVS_KEY_ATTR_ETHERTYPE"]] == b"\x88\xa8"
+    assert k2[K["OVS_KEY_ATTR_VLAN"]] == struct.pack("!H", 0x1064)
+    e2 = parse_attrs(k2[K["OVS_KEY_ATTR_ENCAP"]])
+    assert e2[K["OVS_KEY_ATTR_ETHERTYPE"]] == b"\x81\x00"
+    assert e2[K["OVS_KEY_ATTR_VLAN"]] == struct.pack("!H", 0x10c8)
+    e3 = parse_attrs(e2[K["OVS_KEY_ATTR_ENCAP"]])
+    assert e3[K["OVS_KEY_ATTR_IPV4"]][8] == 17
