@@ -18,6 +18,7 @@ import os
 import random
 import re
 import select
+import signal
 import socket
 import struct
 import tempfile
@@ -79,6 +80,11 @@ class Lan:
             self.ovs.stop()
         finally:
             problems = self.ovs.log_lines()
+            out = os.environ.get("OVSDP_VM_OUT")
+            if out:
+                with open(os.path.join(out, "dataplane-vswitchd.log"),
+                          "w") as fh:
+                    fh.write(self.ovs.log())
             if problems:
                 print("ovs-vswitchd ERR/WARN lines:\n  " +
                       "\n  ".join(problems))
@@ -378,6 +384,30 @@ def test_normal_arp_and_ping_all_pairs(net):
                                  neigh, re.M), (h.name, neigh)
 
 
+# What ovs-vswitchd 3.1 probes and finds in upstream's 6.1 module, but for
+# conntrack (and with it ct_clear, eventmask and timeout policies) and
+# meters, which our module leaves out.
+PROBED = (
+    "Datapath supports recirculation",
+    "VLAN header stack length probed as 2",
+    "MPLS label stack length probed as 3",
+    "Datapath supports truncate action",
+    "Datapath supports unique flow ids",
+    "Datapath supports clone action",
+    "Max sample nesting level probed as 10",
+    "Max dp_hash algorithm probed to be 0",
+    "Datapath supports check_pkt_len action",
+    "Datapath supports add_mpls action",
+)
+
+
+def test_vswitchd_probes_datapath_features(net):
+    log = net.ovs.log()
+    missing = [f for f in PROBED if f not in log]
+    assert not missing, "\n".join(
+        [ln for ln in log.splitlines() if "ofproto_dpif|INFO" in ln])
+
+
 def _tcp_server(port, ready, timeout, family=socket.AF_INET):
     srv = socket.socket(family, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -532,6 +562,17 @@ def test_bridge_internal_port_reaches_hosts(net):
     finally:
         vmlib.ip_batch(["addr flush dev %s" % BR,
                         "link set %s down" % BR])
+
+
+def test_jumbo_frames_and_their_upcalls(net, extra_hosts):
+    """9000-byte MTU hosts: 8000-byte pings, whose first packets travel to
+    ovs-vswitchd and back whole, and a stream of jumbo segments."""
+    a, b = extra_hosts(("j1", "10.2.0.1", "pj1", (), {"mtu": 9000}),
+                       ("j2", "10.2.0.2", "pj2", (), {"mtu": 9000}))
+    net.ovs.appctl("revalidator/purge")
+    assert a.call(vmlib.icmp_ping, b.ip, 3, 3.0, 0.2, 8000) == 3
+    assert b.call(vmlib.icmp_ping, a.ip, 3, 3.0, 0.2, 8000) == 3
+    tcp_transfer(b.ns, a.ns, b.ip, 2 << 20, port=5005)
 
 
 # ---------------------------------------------------------------------------
@@ -864,23 +905,21 @@ def test_idle_flows_expire(net):
     p1 = net.dp_port["p1"]
     ovs.vsctl("set", "Open_vSwitch", ".", "other_config:max-idle=1000")
     try:
-        # 4 s of pings, 5 a second: the flow stays while it is used,
-        # although that is much longer than max-idle.
+        # 5 s of pings, 5 a second: the flow stays while it is used,
+        # although that is much longer than max-idle, and so one flow
+        # counts many of them (a flow deleted as idle would start from 0
+        # again).  Samples are (seconds, packets of the ICMP flow).
         t0 = time.monotonic()
-        pinger = Background(h1.ns, _paced_pings, h2.ip, 20, 0.2)
+        pinger = Background(h1.ns, _paced_pings, h2.ip, 25, 0.2)
         seen = []
         while pinger.thread.is_alive():
             seen.append((round(time.monotonic() - t0, 1),
                          _icmp_flow(ovs, p1)))
             time.sleep(0.2)
-        assert pinger.join() == 20
+        assert pinger.join() == 25
         stop = time.monotonic()
-        # Leading Nones: the first request is still on its way.
-        while seen and seen[0][1] is None:
-            seen.pop(0)
-        counts = [n for _, n in seen]
-        assert len(seen) >= 3 and None not in counts, seen
-        assert counts[-1] > counts[0], seen
+        counts = [n for _, n in seen if n is not None]
+        assert counts and max(counts) >= 10, seen
         # Then it goes soon after the traffic stopped.
         vmlib.wait_for(lambda: not dump_flows(ovs), timeout=15,
                        interval=0.3, what="idle flows to expire")
@@ -892,10 +931,12 @@ def test_idle_flows_expire(net):
                   "max-idle")
 
 
-def _udp_flood(dst_mac, src_mac, src_ip, dst_ip, count, base_port):
+def _udp_flood(dst_mac, src_mac, src_ip, dst_ip, count, base_port, pad=0):
     """@count UDP frames from distinct source ports, as fast as one raw
-    socket sends them.  Returns how many were sent."""
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + 8 + 16, 0, 0, 64, 17,
+    socket sends them, with 16 + @pad bytes of payload.  Returns how many
+    were sent."""
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + 8 + 16 + pad, 0, 0, 64,
+                     17,
                      0, socket.inet_aton(src_ip), socket.inet_aton(dst_ip))
     ip = ip[:10] + struct.pack("!H", vmlib._csum(ip)) + ip[12:]
     eth = bytes.fromhex(dst_mac.replace(":", "") +
@@ -903,11 +944,12 @@ def _udp_flood(dst_mac, src_mac, src_ip, dst_ip, count, base_port):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 22)
     s.bind(("eth0", 0))
+    tail = b"p" * pad
     sent = 0
     for i in range(count):
         # UDP checksum 0: none.  16 bytes of payload.
-        udp = struct.pack("!HHHH", base_port + i, 7003, 8 + 16, 0)
-        s.send(eth + ip + udp + b"flood-%010d" % i)
+        udp = struct.pack("!HHHH", base_port + i, 7003, 8 + 16 + pad, 0)
+        s.send(eth + ip + udp + b"flood-%010d" % i + tail)
         sent += 1
     return sent
 
@@ -961,9 +1003,52 @@ def test_5000_udp_flows_all_accounted(net):
         assert (hit - hit0) + (miss - miss0) == all1 - all0
         assert lost - lost0 <= miss - miss0
         # Of the flood, every packet p1 took in was delivered or lost
-        # (upcall queue full) or dropped on the way out.
+        # (upcall queue full) or dropped on the way out; a few other
+        # frames (ARP) may have come in as well.
         assert rx1 - rx0 >= n * 9 // 10
-        assert got + (lost - lost0) + drop >= rx1 - rx0 >= got
+        assert 0 <= (rx1 - rx0) - (got + (lost - lost0) + drop) <= 5
         assert miss - miss0 >= 100
     finally:
         ovs.appctl("upcall/enable-megaflows")
+
+
+def test_upcall_overflow_counts_lost_packets(net):
+    """With ovs-vswitchd stopped, misses pile up in its sockets until they
+    are full (8 MB: some 2000-3500 upcalls of 1.4 kB packets): the rest is
+    lost, and counted both as lost and missed."""
+    h1, h2 = net.h(1), net.h(2)
+    ovs = net.ovs
+    n = 6000
+    assert h1.ping(h2, count=1) == 1
+    ports = net.dp_type
+    ready = ready_flag()
+    rx = Background(h2.ns, _count_udp, 7003, ready, 5.0, timeout=180)
+    wait_ready(ready, rx)
+    ovs.appctl("revalidator/purge")
+    assert dump_flows(ovs) == []
+    hit0, miss0, lost0, all0 = quiet_counters(net, ports)
+    p1_0 = into_datapath({"p1": ""})
+    pid = ovs._pid("ovs-vswitchd")
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        assert h1.call(_udp_flood, h2.mac, h1.mac, h1.ip, h2.ip, n,
+                       20000, 1400) == n
+        time.sleep(0.5)
+        hit, miss, lost = dp_lookups(ovs)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    p1 = into_datapath({"p1": ""}) - p1_0
+    got = rx.join()
+    hit1, miss1, lost1, all1 = quiet_counters(net, ports)
+    print("overflow: p1 rx %d, hit %d missed %d lost %d (while stopped), "
+          "delivered %d" % (p1, hit - hit0, miss - miss0, lost - lost0,
+                            got))
+    # While it was stopped: nothing hit (no flows), everything missed.
+    assert hit == hit0 and miss - miss0 == p1 >= n * 9 // 10
+    assert 0 < lost - lost0 < miss - miss0
+    # All of it: looked up once each, and delivered (by ovs-vswitchd,
+    # from the queued upcalls) unless lost.
+    assert (hit1 - hit0) + (miss1 - miss0) == all1 - all0
+    assert lost1 == lost
+    # (A few more frames, ARP, may have come in through p1.)
+    assert 0 <= p1 - (lost - lost0) - got <= 5
