@@ -1049,6 +1049,8 @@ def test_upcall_overflow_counts_lost_packets(net):
     # All of it: looked up once each, and delivered (by ovs-vswitchd,
     # from the queued upcalls) unless lost.
     assert (hit1 - hit0) + (miss1 - miss0) == all1 - all0
-    assert lost1 == lost
+    # (A frame or two, ARP, may still have met a full socket after the
+    # SIGCONT.)
+    assert 0 <= lost1 - lost <= 5
     # (A few more frames, ARP, may have come in through p1.)
     assert 0 <= p1 - (lost - lost0) - got <= 5
