@@ -443,16 +443,18 @@ def _tcp_client(dst, port, size, seed):
 
 
 def tcp_transfer(server_ns, client_ns, dst, size, port=5001, seed=7,
-                 during=None):
+                 during=None, dst_port=None):
     """Send @size pseudo-random bytes over TCP from a child in @client_ns
     to @dst:@port, served by a child in @server_ns (None: the root
     namespace); assert the server read exactly them (sha256).  @during()
-    runs in this process while the transfer goes on.  Returns seconds."""
+    runs in this process while the transfer goes on.  The client connects
+    to @dst_port if given (rules rewrite it to @port).  Returns seconds."""
     family = socket.AF_INET6 if ":" in dst else socket.AF_INET
     ready = ready_flag()
     srv = Background(server_ns, _tcp_server, port, ready, 90, family)
     wait_ready(ready, srv)
-    cli = Background(client_ns, _tcp_client, dst, port, size, seed)
+    cli = Background(client_ns, _tcp_client, dst, dst_port or port, size,
+                     seed)
     if during:
         during(cli)
     n, digest, secs = cli.join()
@@ -726,27 +728,106 @@ def test_ofctl_in_port_forwarding(net):
 
 
 def test_ofctl_stateless_nat_tcp_stream(net):
-    """h1 talks to 10.0.0.99, which the rules turn into h2 (and back):
-    the rewrites must keep the checksums of offloaded (partial checksum,
-    TSO) packets right, else the stream stalls or corrupts."""
+    """h1 talks to 10.0.0.99:8080, which the rules turn into h2:5003 (and
+    back): the rewrites must keep the checksums of offloaded (partial
+    checksum, TSO) packets right, else the stream stalls or corrupts."""
     h1, h2 = net.h(1), net.h(2)
     vip, vmac = "10.0.0.99", "02:00:00:00:01:99"
     p = net.of_port
     h1.run(["ip", "neigh", "replace", vip, "lladdr", vmac, "dev", "eth0"])
     net.ovs.ofctl("add-flow", BR, "priority=100,tcp,in_port=%d,nw_dst=%s,"
-                  "actions=mod_dl_dst:%s,mod_nw_dst:%s,output:%d" %
+                  "tp_dst=8080,actions=mod_dl_dst:%s,mod_nw_dst:%s,"
+                  "mod_tp_dst:5003,output:%d" %
                   (p["p1"], vip, h2.mac, h2.ip, p["p2"]))
     net.ovs.ofctl("add-flow", BR, "priority=100,tcp,in_port=%d,nw_src=%s,"
-                  "nw_dst=%s,actions=mod_dl_src:%s,mod_nw_src:%s,output:%d" %
+                  "nw_dst=%s,tp_src=5003,actions=mod_dl_src:%s,"
+                  "mod_nw_src:%s,mod_tp_src:8080,output:%d" %
                   (p["p2"], h2.ip, h1.ip, vmac, vip, p["p1"]))
     try:
-        secs = tcp_transfer(h2.ns, h1.ns, vip, 2 << 20, port=5003)
+        secs = tcp_transfer(h2.ns, h1.ns, vip, 2 << 20, port=5003,
+                            dst_port=8080)
     finally:
         h1.run(["ip", "neigh", "del", vip, "dev", "eth0"], check=False)
     print("2 MiB through the rewrites in %.2f s" % secs)
     flows = "\n".join(dump_flows(net.ovs))
     assert re.search(r"set\(ipv4\([^)]*dst=10\.0\.0\.2", flows), flows
     assert re.search(r"set\(ipv4\([^)]*src=10\.0\.0\.99", flows), flows
+    assert re.search(r"set\(tcp\(dst=5003", flows), flows
+    assert re.search(r"set\(tcp\(src=8080", flows), flows
+
+
+def add_flows(ovs, lines, proto="OpenFlow15"):
+    vmlib.run(["ovs-ofctl", "-O", proto, "add-flows", BR, "-"],
+              input="\n".join(lines) + "\n", env=ovs.env)
+
+
+def test_ofctl_datapath_actions(net, sc):
+    """Rules whose translation needs the datapath's less common actions:
+    masked set (dec_ttl, mod_tp_dst, mod_nw_tos), trunc, check_pkt_len,
+    and hash + recirc (a dp_hash select group).  One rule per UDP
+    destination port, one burst of frames from h1, captured at h2, h3."""
+    h1, h2, h3 = net.h(1), net.h(2), net.h(3)
+    p = net.of_port
+    p1, p2, p3 = p["p1"], p["p2"], p["p3"]
+    vmlib.run(["ovs-ofctl", "-O", "OpenFlow15", "add-group", BR,
+               "group_id=1,type=select,selection_method=dp_hash,"
+               "bucket=bucket_id=0,output:%d,bucket=bucket_id=1,output:%d" %
+               (p2, p3)], env=net.ovs.env)
+    try:
+        rule = "priority=100,udp,in_port=%d,tp_dst=%%d,actions=%%s" % p1
+        add_flows(net.ovs, [
+            rule % (7101, "dec_ttl,output:%d" % p2),
+            rule % (7102, "output(port=%d,max_len=100)" % p2),
+            rule % (7103, "check_pkt_larger(300)->NXM_NX_REG0[0],"
+                    "resubmit(,1)"),
+            "table=1,priority=10,reg0=1,actions=output:%d" % p3,
+            "table=1,priority=10,reg0=0,actions=output:%d" % p2,
+            rule % (7104, "mod_tp_dst:7204,mod_nw_tos:32,output:%d" % p2),
+            rule % (7105, "group:1"),
+        ])
+
+        def udp(dport, sport=4000, size=0, ttl=20):
+            return sc.Ether(src=h1.mac, dst=h2.mac) / \
+                sc.IP(src=h1.ip, dst=h2.ip, ttl=ttl) / \
+                sc.UDP(sport=sport, dport=dport) / (MARK + b"z" * size)
+
+        spread = [udp(7105, sport=30000 + i) for i in range(40)]
+        sent = [udp(7101), udp(7102, size=400), udp(7103, size=50),
+                udp(7103, size=600), udp(7104)] + spread
+        got, _ = exchange(h1.ns, sent, [h2.ns, h3.ns], wait=2.0)
+        flows = "\n".join(dump_flows(net.ovs))
+    finally:
+        vmlib.run(["ovs-ofctl", "-O", "OpenFlow15", "del-groups", BR],
+                  env=net.ovs.env)
+
+    def by_port(ns):
+        res = {}
+        for data, _ in got[ns]:
+            f = sc.Ether(data)
+            dport = f[sc.UDP].dport if f.haslayer(sc.UDP) else None
+            res.setdefault(dport, []).append((data, f))
+        return res
+    at2, at3 = by_port(h2.ns), by_port(h3.ns)
+
+    (data, f), = at2[7101]
+    assert f[sc.IP].ttl == 19 and csums_ok(sc, data), f.show(dump=True)
+    (data, f), = at2[7102]
+    assert len(data) == 100 and data == bytes(sent[1])[:100]
+    (small, _), = at2[7103]
+    (big, _), = at3[7103]
+    assert small == bytes(sent[2]) and big == bytes(sent[3])
+    (data, f), = at2.pop(7204)
+    assert f[sc.IP].tos == 32 and csums_ok(sc, data), f.show(dump=True)
+    assert 7104 not in at2
+    # Every packet to the group went out of exactly one bucket, and the
+    # 40 flows used both.
+    ports2 = [f[sc.UDP].sport for _, f in at2.get(7105, [])]
+    ports3 = [f[sc.UDP].sport for _, f in at3.get(7105, [])]
+    assert sorted(ports2 + ports3) == list(range(30000, 30040))
+    assert ports2 and ports3, (ports2, ports3)
+    for what in ("trunc(100)", "check_pkt_len(size=300", "hash(",
+                 "recirc(", "dp_hash("):
+        assert what in flows, (what, flows)
 
 
 def _udp_big(dst, port, sizes):
