@@ -546,6 +546,16 @@ def test_normal_ipv6_ping_with_neighbour_discovery(net, extra_hosts):
     assert "eth_type(0x86dd)" in flows, flows
     # And a stream (IPv6 TSO/checksum offload through the datapath).
     tcp_transfer(b.ns, a.ns, b.ip6, 1 << 20)
+    # A rule on the ND target (parsed by the datapath from the ICMPv6
+    # options): a can no longer resolve b.
+    net.ovs.ofctl("add-flow", BR, "priority=100,icmp6,icmp_type=135,"
+                  "nd_target=%s,actions=drop" % b.ip6)
+    net.ovs.appctl("revalidator/wait")
+    a.run(["ip", "-6", "neigh", "flush", "dev", "eth0"])
+    assert a.call(_ping6, b.ip6, 1, 2) == 0
+    flows = dump_flows(net.ovs)
+    assert any("icmpv6(type=135" in ln and ln.endswith("actions:drop")
+               for ln in flows), flows
 
 
 def test_bridge_internal_port_reaches_hosts(net):
@@ -629,6 +639,58 @@ def test_vlan_access_ports_isolated_and_trunk_tagged(net, extra_hosts, sc):
     acts = "\n".join(dump_flows(net.ovs))
     assert re.search(r"push_vlan\(vid=(10|20)", acts), acts
     assert "pop_vlan" in acts, acts
+
+
+def test_qinq_tunnel_port_adds_service_tag(net, extra_hosts, sc):
+    """dot1q-tunnel ports: customer-tagged frames get a second, 802.1ad
+    service tag on the trunk (two VLAN headers in the datapath key)."""
+    net.ovs.vsctl("set", "Open_vSwitch", ".", "other_config:vlan-limit=2")
+    try:
+        q, r, t = extra_hosts(
+            ("qq", None, "pq", ("vlan_mode=dot1q-tunnel", "tag=100")),
+            ("qr", None, "pr", ("vlan_mode=dot1q-tunnel", "tag=100")),
+            ("qt", None, "pqt", ("trunks=100",)))
+        for h, ip in ((q, "10.3.0.1"), (r, "10.3.0.2")):
+            h.run("ip link add link eth0 name eth0.10 type vlan id 10 && "
+                  "ip addr add %s/24 dev eth0.10 && "
+                  "ip link set eth0.10 up" % ip)
+        # Customer VLAN 10 between the two tunnel ports.
+        assert q.ping("10.3.0.2", count=2) == 2
+
+        def frame(src, tags):
+            """Broadcast UDP frame from @src with VLAN headers @tags
+            [(tpid, vid)], outermost first."""
+            hdr = b"\xff" * 6 + bytes.fromhex(src.replace(":", ""))
+            for tpid, vid in tags:
+                hdr += struct.pack("!HH", tpid, vid)
+            return hdr + b"\x08\x00" + bytes(
+                sc.IP(src="10.3.0.200", dst="10.3.0.255") /
+                sc.UDP(sport=9, dport=9) / MARK)
+
+        # Customer frame in: on the trunk, S-tag 100 (0x88a8) outside the
+        # C-tag 10, which stays in the frame.
+        got, _ = exchange(q.ns, [frame(q.mac, [(0x8100, 10)])],
+                          [r.ns, t.ns])
+        (data, vlan), = got[t.ns]
+        assert vlan == (0x88a8, 100), got
+        assert data[12:16] == struct.pack("!HH", 0x8100, 10), data.hex()
+        (data, vlan), = got[r.ns]
+        assert vlan == (0x8100, 10), got
+        # Double-tagged frame from the trunk: the S-tag goes, C-tag stays.
+        got, _ = exchange(t.ns, [frame(t.mac, [(0x88a8, 100),
+                                               (0x8100, 10)])],
+                          [q.ns, r.ns])
+        for ns in (q.ns, r.ns):
+            (data, vlan), = got[ns]
+            assert vlan == (0x8100, 10), got
+            assert data[12:14] == b"\x08\x00", data.hex()
+        flows = "\n".join(dump_flows(net.ovs))
+        assert "push_vlan(tpid=0x88a8,vid=100" in flows, flows
+        assert re.search(r"eth_type\(0x88a8\),vlan\(vid=100[^)]*\),"
+                         r"encap\(eth_type\(0x8100\)", flows), flows
+    finally:
+        net.ovs.vsctl("remove", "Open_vSwitch", ".", "other_config",
+                      "vlan-limit")
 
 
 # ---------------------------------------------------------------------------
@@ -725,6 +787,56 @@ def test_ofctl_in_port_forwarding(net):
                for ln in flows), flows
     assert any(re.search(r"in_port\(%d\).*actions:%d$" % (p3, p1), ln)
                for ln in flows), flows
+
+
+def _connect(dst, port, timeout):
+    """"refused", "timeout" or "connected"."""
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    c.settimeout(timeout)
+    try:
+        c.connect((dst, port))
+        return "connected"
+    except ConnectionRefusedError:
+        return "refused"
+    except socket.timeout:
+        return "timeout"
+    finally:
+        c.close()
+
+
+def test_ofctl_matches_on_parsed_fields(net):
+    """Rules on ARP target, TCP flags and fragment type: the datapath
+    must parse these fields for the megaflows to separate the packets."""
+    h1, h2, h3 = net.h(1), net.h(2), net.h(3)
+    p = net.of_port
+    add_flows(net.ovs, [
+        "priority=100,arp,in_port=%d,arp_op=1,arp_tpa=%s,actions=drop" %
+        (p["p1"], h3.ip),
+        "priority=100,tcp,in_port=%d,tcp_flags=+syn-ack,actions=drop" %
+        p["p2"],
+        "priority=100,ip,in_port=%d,nw_frag=later,actions=drop" % p["p1"],
+    ])
+    net.ovs.appctl("revalidator/purge")
+    for h in (h1, h2, h3):
+        h.run(["ip", "neigh", "flush", "dev", "eth0"])
+    assert h1.ping(h3, count=1, timeout=2) == 0
+    assert h1.ping(h2, count=1) == 1
+    # No listener on h3: a SYN that arrives is refused, one that does not
+    # times out.
+    assert h1.call(_connect, h2.ip, 5010, 3) == "refused"
+    assert h2.call(_connect, h3.ip, 5010, 2) == "timeout"
+    # Only the first fragment of a big datagram gets through: it never
+    # reassembles, while small datagrams arrive.
+    ready = ready_flag()
+    rx = Background(h2.ns, _udp_receiver, 6003, ready, 2.0)
+    wait_ready(ready, rx)
+    h1.call(_udp_big, h2.ip, 6003, [3000, 200])
+    got = rx.join()
+    assert [len(d) for _, d in got] == [200]
+    flows = "\n".join(dump_flows(net.ovs))
+    for what in ("arp(tip=%s" % h3.ip, "tcp_flags(", "frag=later",
+                 "frag=first"):
+        assert what in flows, (what, flows)
 
 
 def test_ofctl_stateless_nat_tcp_stream(net):
@@ -1135,3 +1247,20 @@ def test_upcall_overflow_counts_lost_packets(net):
     assert 0 <= lost1 - lost <= 5
     # (A few more frames, ARP, may have come in through p1.)
     assert 0 <= p1 - (lost - lost0) - got <= 5
+
+
+# Modules of ovs-vswitchd's log that speak about the kernel datapath, and
+# what they may say here: the upcall overflow test loses packets on
+# purpose.
+DP_LOG_MODULES = r"^(dpif.*|netlink.*|netdev_linux|ofproto_dpif.*|odp_util)$"
+EXPECTED_WARN = ("lost packet on handler",)
+
+
+def test_vswitchd_log_stayed_clean(net):
+    """Last in the module: after all the traffic above, ovs-vswitchd
+    logged no error, and no warning about the datapath."""
+    errs = net.ovs.log_lines(levels=("EMER", "ERR"))
+    warns = [ln for ln in net.ovs.log_lines(levels=("WARN",),
+                                            module=DP_LOG_MODULES)
+             if not any(x in ln for x in EXPECTED_WARN)]
+    assert errs + warns == [], "\n".join(errs + warns)
