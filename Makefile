@@ -58,7 +58,7 @@ PYTEST_ARGS ?=
 RUN_VM = $(PYTHON) tests/vm/run_vm.py --kver $(KVER) $(VM_MODULE)
 
 .PHONY: demo
-check-vm: modules
+check-vm: modules userspace
 	$(RUN_VM) -- $(PYTHON) -m pytest -p no:cacheprovider -v tests/vm \
 		$(PYTEST_ARGS)
 
@@ -67,10 +67,10 @@ check-vm: modules
 demo: modules
 	$(RUN_VM) -- bash tests/vm/demo.sh
 
-vm-shell: modules
+vm-shell: modules userspace
 	$(RUN_VM) --shell
 
-check: modules check-unit check-vm
+check: modules userspace check-unit check-vm
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
