@@ -105,9 +105,9 @@ class Lan:
         return self.hosts[i]
 
     def reset(self):
-        """A single NORMAL rule, no datapath flows, default options."""
-        self.ovs.ofctl("del-flows", BR)
-        self.ovs.ofctl("add-flow", BR, "priority=0,actions=NORMAL")
+        """A single NORMAL rule and no datapath flows."""
+        vmlib.run(["ovs-ofctl", "replace-flows", BR, "-"],
+                  input="priority=0,actions=NORMAL\n", env=self.ovs.env)
         self.ovs.appctl("revalidator/purge")
 
 
@@ -127,9 +127,7 @@ def lan():
 def net(lan):
     """The module's bridge, reset for this test."""
     lan.reset()
-    yield lan
-    if lan.ovs.started:
-        lan.reset()
+    return lan
 
 
 @pytest.fixture
@@ -602,11 +600,11 @@ def test_vlan_access_ports_isolated_and_trunk_tagged(net, extra_hosts, sc):
 
     assert a1.ping(a2, count=2) == 2
     assert b2.ping(b1, count=2) == 2
-    assert a1.ping(b1, count=2, timeout=1) == 0
-    assert b2.ping(a2, count=2, timeout=1) == 0
+    assert a1.ping(b1, count=1, timeout=1) == 0
+    assert b2.ping(a2, count=1, timeout=1) == 0
     # The trunk's VLAN 10 interface talks to VLAN 10 only.
     assert t.ping("10.1.0.1", count=2) == 2
-    assert t.ping("10.1.0.3", count=2, timeout=1) == 0
+    assert t.ping("10.1.0.3", count=1, timeout=1) == 0
     # A stream across the trunk: VLAN push/pop on offloaded packets.
     tcp_transfer(a1.ns, t.ns, a1.ip, 1 << 20)
     tcp_transfer(t.ns, a2.ns, "10.1.0.9", 1 << 20, seed=9)
@@ -1098,27 +1096,32 @@ def test_idle_flows_expire(net):
     p1 = net.dp_port["p1"]
     ovs.vsctl("set", "Open_vSwitch", ".", "other_config:max-idle=1000")
     try:
-        # 5 s of pings, 5 a second: the flow stays while it is used,
+        # 6 s of pings, 5 a second: the flow stays while it is used,
         # although that is much longer than max-idle, and so one flow
         # counts many of them (a flow deleted as idle would start from 0
-        # again).  Samples are (seconds, packets of the ICMP flow).
+        # again).  Samples are (from, to seconds, packets of the ICMP
+        # flow), while the pings go on and one right after.
         t0 = time.monotonic()
-        pinger = Background(h1.ns, _paced_pings, h2.ip, 25, 0.2)
+
+        def sample():
+            start = time.monotonic() - t0
+            n = _icmp_flow(ovs, p1)
+            return (round(start, 1), round(time.monotonic() - t0, 1), n)
+        pinger = Background(h1.ns, _paced_pings, h2.ip, 30, 0.2)
         seen = []
         while pinger.thread.is_alive():
-            seen.append((round(time.monotonic() - t0, 1),
-                         _icmp_flow(ovs, p1)))
+            seen.append(sample())
             time.sleep(0.2)
-        assert pinger.join() == 25
+        assert pinger.join() == 30
         stop = time.monotonic()
-        counts = [n for _, n in seen if n is not None]
+        seen.append(sample())
+        counts = [n for _, _, n in seen if n is not None]
         assert counts and max(counts) >= 10, seen
         # Then it goes soon after the traffic stopped.
         vmlib.wait_for(lambda: not dump_flows(ovs), timeout=15,
                        interval=0.3, what="idle flows to expire")
         print("flows expired %.1f s after traffic, seen %s" %
               (time.monotonic() - stop, seen))
-        assert "flows: 0" in ovs.dpctl("show")
     finally:
         ovs.vsctl("remove", "Open_vSwitch", ".", "other_config",
                   "max-idle")
@@ -1211,7 +1214,7 @@ def test_upcall_overflow_counts_lost_packets(net):
     lost, and counted both as lost and missed."""
     h1, h2 = net.h(1), net.h(2)
     ovs = net.ovs
-    n = 6000
+    n = 5000
     assert h1.ping(h2, count=1) == 1
     ports = net.dp_type
     ready = ready_flag()
@@ -1228,16 +1231,19 @@ def test_upcall_overflow_counts_lost_packets(net):
                        20000, 1400) == n
         time.sleep(0.5)
         hit, miss, lost = dp_lookups(ovs)
+        p1 = into_datapath({"p1": ""}) - p1_0
+        seen = into_datapath(ports) - all0
     finally:
         os.kill(pid, signal.SIGCONT)
-    p1 = into_datapath({"p1": ""}) - p1_0
     got = rx.join()
     hit1, miss1, lost1, all1 = quiet_counters(net, ports)
     print("overflow: p1 rx %d, hit %d missed %d lost %d (while stopped), "
           "delivered %d" % (p1, hit - hit0, miss - miss0, lost - lost0,
                             got))
-    # While it was stopped: nothing hit (no flows), everything missed.
-    assert hit == hit0 and miss - miss0 == p1 >= n * 9 // 10
+    # While it was stopped: nothing hit (no flows), everything missed
+    # (but a frame whose lookup was under way as the counters were read).
+    assert hit == hit0 and seen - 2 <= miss - miss0 <= seen
+    assert p1 >= n * 9 // 10
     assert 0 < lost - lost0 < miss - miss0
     # All of it: looked up once each, and delivered (by ovs-vswitchd,
     # from the queued upcalls) unless lost.
