@@ -1066,10 +1066,36 @@ def test_show_counters_match_traffic(net):
         (hit - hit0, miss - miss0, rx - rx0)
     assert miss > miss0 and hit > hit0
     assert lost == lost0
-    out = net.ovs.dpctl("show")
+    out = net.ovs.dpctl("show", "-s")
     assert "lost:%d" % lost in out, out
     m = re.search(r"flows: (\d+)", out)
     assert m and int(m.group(1)) > 0, out
+    # Mask lookups: at least one mask per lookup that found a flow.
+    m = re.search(r"masks: hit:(\d+) total:(\d+)", out)
+    assert m and int(m.group(1)) >= hit - hit0 and int(m.group(2)) >= 1, out
+    # The ports' counters (OVS_VPORT_ATTR_STATS) are their devices'.
+    stats = port_stats(out)
+    for p in ("p1", "p2", "p3"):
+        assert stats[p] == (dev_stat(p, "rx_packets"),
+                            dev_stat(p, "tx_packets")), (p, out)
+
+
+def port_stats(show):
+    """{port: (RX packets, TX packets)} from `ovs-dpctl show -s`."""
+    res, cur, rx = {}, None, None
+    for line in show.splitlines():
+        m = re.match(r"^\s+port \d+: (\S+)", line)
+        if m:
+            cur = m.group(1)
+            continue
+        m = re.match(r"^\s+RX packets:(\d+)", line)
+        if m:
+            rx = int(m.group(1))
+            continue
+        m = re.match(r"^\s+TX packets:(\d+)", line)
+        if m and cur:
+            res[cur] = (rx, int(m.group(1)))
+    return res
 
 
 def _icmp_flow(ovs, dp_in):
