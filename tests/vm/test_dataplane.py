@@ -585,6 +585,30 @@ def test_jumbo_frames_and_their_upcalls(net, extra_hosts):
     tcp_transfer(b.ns, a.ns, b.ip, 2 << 20, port=5005)
 
 
+def test_internal_port_follows_mtu_and_mac_requests(net):
+    """ovs-vswitchd configures the bridge's internal device through
+    ordinary netdev calls: MTU and Ethernet address."""
+    ovs = net.ovs
+
+    def attr(name):
+        return vmlib._read_file("/sys/class/net/%s/%s" % (BR, name)).strip()
+    old_mac = attr("address")
+    try:
+        ovs.vsctl("set", "Interface", BR, "mtu_request=1400")
+        vmlib.wait_for(lambda: attr("mtu") == "1400", timeout=10,
+                       what="br0 mtu 1400")
+        ovs.vsctl("set", "Bridge", BR,
+                  "other-config:hwaddr=\"02:00:00:00:aa:bb\"")
+        vmlib.wait_for(lambda: attr("address") == "02:00:00:00:aa:bb",
+                       timeout=10, what="br0 address")
+        assert ovs.vsctl("get", "Interface", BR, "mtu").strip() == "1400"
+    finally:
+        ovs.vsctl("remove", "Bridge", BR, "other-config", "hwaddr", "--",
+                  "clear", "Interface", BR, "mtu_request")
+    vmlib.wait_for(lambda: attr("address") == old_mac, timeout=10,
+                   what="br0 address back")
+
+
 # ---------------------------------------------------------------------------
 # VLANs
 
