@@ -115,6 +115,12 @@ void ovs_dp_stats_sum(const struct ovs_dp *dp, struct ovs_dp_cpu_stats *sum)
 	}
 }
 
+/* Userspace sizes PID arrays by its own count of CPUs or handler
+ * threads, which may exceed ours; anything beyond a generous bound is a
+ * bad request, not an allocation to make.
+ */
+#define OVS_MAX_UPCALL_PIDS	4096
+
 /* Parse a u32 array of upcall PIDs.  An array of one zero PID means "no
  * upcalls" and is kept as such, as userspace reads it back.
  */
@@ -127,6 +133,10 @@ struct ovs_pid_array *ovs_pid_array_parse(const struct nlattr *attr,
 	if (len < (int)sizeof(u32) || len % sizeof(u32)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "Upcall PIDs must be a non-empty u32 array");
+		return ERR_PTR(-EINVAL);
+	}
+	if (len > OVS_MAX_UPCALL_PIDS * (int)sizeof(u32)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "Too many upcall PIDs");
 		return ERR_PTR(-EINVAL);
 	}
 

@@ -112,21 +112,6 @@ static int ovs_dp_check_features(u32 features, struct netlink_ext_ack *extack)
 	return 0;
 }
 
-/* Userspace sizes the per-CPU PID array by its own count of CPUs, which
- * may exceed ours; anything beyond a generous bound is a bad request.
- */
-#define OVS_DP_MAX_CPU_PIDS	4096
-
-static int ovs_dp_set_cpu_pids(struct ovs_dp *dp, const struct nlattr *attr,
-			       struct netlink_ext_ack *extack)
-{
-	if (nla_len(attr) > OVS_DP_MAX_CPU_PIDS * (int)sizeof(u32)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "Too many per-CPU PIDs");
-		return -EINVAL;
-	}
-	return ovs_dp_set_upcall_pids(&dp->cpu_pids, attr, extack);
-}
-
 /* Apply the settable attributes of a NEW or SET request.  The feature
  * bits, the one setting that cannot be partially applied, are checked
  * before anything changes.
@@ -156,8 +141,8 @@ static int ovs_dp_apply(struct ovs_dp *dp, struct nlattr **a,
 	}
 
 	if (a[OVS_DP_ATTR_PER_CPU_PIDS]) {
-		err = ovs_dp_set_cpu_pids(dp, a[OVS_DP_ATTR_PER_CPU_PIDS],
-					  extack);
+		err = ovs_dp_set_upcall_pids(&dp->cpu_pids,
+					     a[OVS_DP_ATTR_PER_CPU_PIDS], extack);
 		if (err)
 			return err;
 	}
