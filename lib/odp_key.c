@@ -396,8 +396,10 @@ static void field_value_format(struct ovsdp_buf *out, const struct field *f,
  * wildcarded.
  */
 static bool field_shown(const struct field *f, const uint8_t *v,
-			const uint8_t *m)
+			const uint8_t *m, bool all)
 {
+	if (all)
+		return true;
 	if (f->flags & F_DEF1)
 		return !(field_get(f, v) == 1 && (!m || field_mask_full(f, m)));
 	if (!f->name)
@@ -405,8 +407,10 @@ static bool field_shown(const struct field *f, const uint8_t *v,
 	return !m || !field_mask_zero(f, m);
 }
 
+/* @all (full mode): every field, wildcarded or implied ones included. */
 static void fields_format(struct ovsdp_buf *out, const struct key_type *kt,
-			  const uint8_t *v, const uint8_t *m, bool force_masks)
+			  const uint8_t *v, const uint8_t *m, bool force_masks,
+			  bool all)
 {
 	const char *sep = "";
 	int i;
@@ -414,7 +418,7 @@ static void fields_format(struct ovsdp_buf *out, const struct key_type *kt,
 	for (i = 0; i < kt->n_fields; i++) {
 		const struct field *f = &kt->fields[i];
 
-		if (!field_shown(f, v, m))
+		if (!field_shown(f, v, m, all))
 			continue;
 		ovsdp_buf_printf(out, "%s", sep);
 		sep = ",";
@@ -579,12 +583,20 @@ static void tunnel_format(struct ovsdp_buf *out, const struct nlattr *a,
 	ovsdp_buf_printf(out, ")");
 }
 
+enum fmt_mode {
+	FMT_EXACT,		/* no mask: every field of a packet's key */
+	FMT_MASKED,		/* leave wildcarded fields out */
+	FMT_FULL,		/* every field, each with its explicit mask */
+};
+
 static void key_stream_format(struct ovsdp_buf *out, const void *key,
 			      size_t key_len, const void *mask,
-			      size_t mask_len, bool masked);
+			      size_t mask_len, enum fmt_mode mode);
 
-void key_attr_format(struct ovsdp_buf *out, const struct nlattr *a,
-		     const struct nlattr *m, bool force_masks)
+static void key_attr_format_mode(struct ovsdp_buf *out,
+				 const struct nlattr *a,
+				 const struct nlattr *m, bool force_masks,
+				 enum fmt_mode mode)
 {
 	const struct key_type *kt = kt_by_type(attr_type(a));
 
@@ -595,7 +607,8 @@ void key_attr_format(struct ovsdp_buf *out, const struct nlattr *a,
 		ovsdp_buf_printf(out, "encap(");
 		key_stream_format(out, attr_data(a), attr_len(a),
 				  m ? attr_data(m) : NULL, m ? attr_len(m) : 0,
-				  m != NULL);
+				  mode == FMT_FULL ? FMT_FULL :
+				  m ? FMT_MASKED : FMT_EXACT);
 		ovsdp_buf_printf(out, ")");
 		return;
 	case SH_TUNNEL:
@@ -608,12 +621,19 @@ void key_attr_format(struct ovsdp_buf *out, const struct nlattr *a,
 			goto generic;
 		ovsdp_buf_printf(out, "%s(", kt->name);
 		fields_format(out, kt, attr_data(a), m ? attr_data(m) : NULL,
-			      force_masks);
+			      force_masks, mode == FMT_FULL);
 		ovsdp_buf_printf(out, ")");
 		return;
 	}
 generic:
 	generic_format(out, a, m, force_masks);
+}
+
+void key_attr_format(struct ovsdp_buf *out, const struct nlattr *a,
+		     const struct nlattr *m, bool force_masks)
+{
+	key_attr_format_mode(out, a, m, force_masks,
+			     m ? FMT_MASKED : FMT_EXACT);
 }
 
 bool key_attr_mask_full(const struct nlattr *m)
@@ -643,33 +663,60 @@ static bool attr_wildcarded(const struct nlattr *a, const struct nlattr *m)
 	return bytes_all(attr_data(m), attr_len(m), 0);
 }
 
+/*
+ * Full mode prints a key attribute the mask leaves out as wildcarded: it
+ * gets an all-zero mask of its own length, built in @buf.
+ */
+static const struct nlattr *zero_mask_of(const struct nlattr *a,
+					 struct ovsdp_buf *buf)
+{
+	struct nlattr hdr = { .nla_len = a->nla_len, .nla_type = a->nla_type };
+
+	ovsdp_buf_clear(buf);
+	ovsdp_buf_put(buf, &hdr, sizeof(hdr));
+	ovsdp_buf_put(buf, NULL, attr_len(a));
+	return buf->oom ? NULL : (const struct nlattr *)buf->data;
+}
+
 static void key_stream_format(struct ovsdp_buf *out, const void *key,
 			      size_t key_len, const void *mask,
-			      size_t mask_len, bool masked)
+			      size_t mask_len, enum fmt_mode mode)
 {
 	const struct nlattr *a, *m = NULL;
 	const char *sep = "";
+	struct ovsdp_buf zero;
 	struct attr_iter it;
 
+	ovsdp_buf_init(&zero);
 	attr_iter_init(&it, key, key_len);
 	while ((a = attr_iter_next(&it))) {
-		if (masked) {
+		if (mode != FMT_EXACT) {
 			m = attr_find(mask, mask_len, attr_type(a));
-			if (attr_wildcarded(a, m))
+			if (mode == FMT_MASKED && attr_wildcarded(a, m))
 				continue;
+			if (!m && !key_type_is_nested(attr_type(a)))
+				m = zero_mask_of(a, &zero);
 		}
 		ovsdp_buf_printf(out, "%s", sep);
 		sep = ",";
-		key_attr_format(out, a, m, false);
+		key_attr_format_mode(out, a, m, mode == FMT_FULL, mode);
 	}
 	if (it.left)
 		ovsdp_buf_printf(out, "%s<%zu malformed bytes>", sep, it.left);
+	ovsdp_buf_free(&zero);
 }
 
 void ovsdp_key_format(struct ovsdp_buf *out, const void *key, size_t key_len,
 		      const void *mask, size_t mask_len)
 {
-	key_stream_format(out, key, key_len, mask, mask_len, mask != NULL);
+	key_stream_format(out, key, key_len, mask, mask_len,
+			  mask ? FMT_MASKED : FMT_EXACT);
+}
+
+void ovsdp_key_format_full(struct ovsdp_buf *out, const void *key,
+			   size_t key_len, const void *mask, size_t mask_len)
+{
+	key_stream_format(out, key, key_len, mask, mask_len, FMT_FULL);
 }
 
 /* ---- parsing ---- */

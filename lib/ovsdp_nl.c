@@ -381,6 +381,15 @@ static int dp_info_parse(struct nlmsghdr *nlh, struct ovsdp_dp_info *dp)
 	if (attr_is(tb[OVS_DP_ATTR_MASKS_CACHE_SIZE], 4))
 		dp->masks_cache_size =
 			nla_get_u32(tb[OVS_DP_ATTR_MASKS_CACHE_SIZE]);
+	if (tb[OVS_DP_ATTR_PER_CPU_PIDS]) {
+		size_t n = nla_len(tb[OVS_DP_ATTR_PER_CPU_PIDS]) / 4;
+
+		if (n > OVSDP_MAX_CPU_PIDS)
+			n = OVSDP_MAX_CPU_PIDS;
+		memcpy(dp->per_cpu_pids,
+		       nla_data(tb[OVS_DP_ATTR_PER_CPU_PIDS]), 4 * n);
+		dp->n_per_cpu_pids = n;
+	}
 	return 0;
 }
 
@@ -481,6 +490,25 @@ int ovsdp_dp_set(struct ovsdp *h, int dp_ifindex, const char *name,
 		return -EMSGSIZE;
 	}
 	return xact_run(h, msg, info ? dp_info_copy : NULL, info);
+}
+
+int ovsdp_dp_set_per_cpu_pids(struct ovsdp *h, int dp_ifindex,
+			      const char *name, const uint32_t *pids,
+			      size_t n)
+{
+	struct nl_msg *msg;
+	int err;
+
+	if (n > OVSDP_MAX_CPU_PIDS)
+		return -EINVAL;
+	msg = dp_req(h, OVS_DP_CMD_SET, NLM_F_ACK, dp_ifindex, name, &err);
+	if (!msg)
+		return err;
+	if (nla_put(msg, OVS_DP_ATTR_PER_CPU_PIDS, 4 * n, pids) < 0) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return xact_run(h, msg, NULL, NULL);
 }
 
 int ovsdp_dp_dump(struct ovsdp *h, ovsdp_dp_cb cb, void *arg)

@@ -75,6 +75,17 @@ int ovsdp_key_parse(const char *text, struct ovsdp_buf *key,
 void ovsdp_key_format(struct ovsdp_buf *out, const void *key, size_t key_len,
 		      const void *mask, size_t mask_len);
 
+/*
+ * Formats a key stream with its mask without leaving anything out (the
+ * ovs-dpctl "-m" view): every field of every key attribute is printed as
+ * "value/mask", wildcarded ones as ".../0", and key attributes missing
+ * from @mask count as fully wildcarded.  The text parses back to the same
+ * key and mask (apart from attributes the mask left out, which come back
+ * with an explicit all-zero mask).
+ */
+void ovsdp_key_format_full(struct ovsdp_buf *out, const void *key,
+			   size_t key_len, const void *mask, size_t mask_len);
+
 /* Parses an action list ("drop" is the empty list) into OVS_ACTION_ATTR_*. */
 int ovsdp_actions_parse(const char *text, struct ovsdp_buf *acts,
 			struct ovsdp_parse_error *err);

@@ -56,6 +56,8 @@ const char *ovsdp_error_msg(const struct ovsdp *h);
 
 /* ---- datapaths ---- */
 
+#define OVSDP_MAX_CPU_PIDS 256	/* per-CPU upcall PIDs kept in dp info */
+
 struct ovsdp_dp_info {
 	int dp_ifindex;
 	char name[IFNAMSIZ];
@@ -65,6 +67,9 @@ struct ovsdp_dp_info {
 	bool has_megaflow_stats;
 	struct ovs_dp_megaflow_stats megaflow_stats;
 	uint32_t masks_cache_size;	/* 0 if not reported */
+	/* OVS_DP_ATTR_PER_CPU_PIDS (per-CPU upcall dispatch), if reported */
+	size_t n_per_cpu_pids;
+	uint32_t per_cpu_pids[OVSDP_MAX_CPU_PIDS];
 };
 
 typedef int (*ovsdp_dp_cb)(const struct ovsdp_dp_info *dp, void *arg);
@@ -79,6 +84,14 @@ int ovsdp_dp_get(struct ovsdp *h, int dp_ifindex, const char *name,
 int ovsdp_dp_set(struct ovsdp *h, int dp_ifindex, const char *name,
 		 const uint32_t *upcall_pid, const uint32_t *user_features,
 		 struct ovsdp_dp_info *info);
+/*
+ * Sets OVS_DP_ATTR_PER_CPU_PIDS (upcall socket of each CPU, used when
+ * the datapath has OVS_DP_F_DISPATCH_UPCALL_PER_CPU); @n may be at most
+ * OVSDP_MAX_CPU_PIDS.
+ */
+int ovsdp_dp_set_per_cpu_pids(struct ovsdp *h, int dp_ifindex,
+			      const char *name, const uint32_t *pids,
+			      size_t n);
 /* Calls @cb per datapath; a non-zero return from @cb stops and is returned. */
 int ovsdp_dp_dump(struct ovsdp *h, ovsdp_dp_cb cb, void *arg);
 

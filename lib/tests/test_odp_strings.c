@@ -150,6 +150,63 @@ static void test_key_canonical(void)
 	ovsdp_buf_free(&m);
 }
 
+static const char *key_full(const struct ovsdp_buf *k,
+			    const struct ovsdp_buf *m)
+{
+	static char text[4096];
+	struct ovsdp_buf out;
+
+	ovsdp_buf_init(&out);
+	ovsdp_key_format_full(&out, k->data, k->len, m->data, m->len);
+	snprintf(text, sizeof(text), "%s", ovsdp_buf_str(&out));
+	ovsdp_buf_free(&out);
+	return text;
+}
+
+/*
+ * The "-m" view: nothing elided, every field with its mask; parsing it
+ * back and formatting normally gives the canonical text again.
+ */
+static void test_key_full(void)
+{
+	struct ovsdp_buf k, m, k2, m2;
+	struct ovsdp_parse_error err;
+	char full[4096];
+	size_t i;
+
+	ovsdp_buf_init(&k);
+	ovsdp_buf_init(&m);
+	ovsdp_buf_init(&k2);
+	ovsdp_buf_init(&m2);
+	for (i = 0; i < sizeof(identity_keys) / sizeof(identity_keys[0]); i++) {
+		key_rt(identity_keys[i], &k, &m);
+		snprintf(full, sizeof(full), "%s", key_full(&k, &m));
+		CHECK_STR(key_rt(full, &k2, &m2), identity_keys[i]);
+	}
+
+	key_rt("in_port(1),eth_type(0x0800)", &k, &m);
+	CHECK_STR(key_full(&k, &m),
+		  "in_port(1/0xffffffff),eth_type(0x0800/0xffff)");
+	key_rt("ipv4(src=10.0.0.1/255.255.255.0,proto=6)", &k, &m);
+	CHECK_STR(key_full(&k, &m),
+		  "ipv4(src=10.0.0.1/255.255.255.0,dst=0.0.0.0/0.0.0.0,"
+		  "proto=6/0xff,tos=0/0,ttl=0/0,frag=no/0)");
+	key_rt("vlan(vid=5/0xf,pcp=1,cfi=0)", &k, &m);
+	CHECK_STR(key_full(&k, &m), "vlan(vid=5/0xf,pcp=1/0x7,cfi=0/0x1)");
+
+	/* A key attribute absent from the mask is shown fully wildcarded. */
+	ovsdp_buf_clear(&k);
+	ovsdp_buf_clear(&m);
+	CHECK(!ovsdp_key_parse("in_port(1),skb_mark(0x5)", &k, NULL, &err),
+	      "%s", err.msg);
+	CHECK(!ovsdp_key_parse("in_port(1)", &k2, &m, &err), "%s", err.msg);
+	CHECK_STR(key_full(&k, &m), "in_port(1/0xffffffff),skb_mark(0x5/0)");
+	ovsdp_buf_free(&k);
+	ovsdp_buf_free(&m);
+	ovsdp_buf_free(&k2);
+	ovsdp_buf_free(&m2);
+}
+
 /* The bytes the kernel will see. */
 static void test_key_bytes(void)
 {
@@ -386,6 +443,7 @@ int main(void)
 {
 	test_key_identity();
 	test_key_canonical();
+	test_key_full();
 	test_key_bytes();
 	test_actions();
 	test_action_bytes();
