@@ -1,0 +1,456 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""The datapath benchmark: runs inside one VM boot (`make bench`).
+
+The upstream module and ours take turns (rmmod, then modprobe or insmod:
+their generic netlink families share names, so they never coexist), and
+the order alternates from one repetition to the next so that drift in the
+emulated machine's speed does not favour either.  Every measurement is
+written to results.json in $OVSDP_VM_OUT; tests/bench/report.py turns that
+into the table and the chart on the host.
+
+Topology (root namespace = the switch):
+
+    gen: g0 10.1.0.1 --- g1 [port 1]   switch   [port 2] s1 --- s0 :sink
+    gen: d0 ------------------------------------------------- d1 :sink
+    bh:  h0 10.1.1.1 --- h1 [port 3]                  (workload 5 only)
+
+pktgen in `gen` sends 60-byte (64 with FCS) UDP frames into g0; what the
+switch forwards is counted as s1's tx_packets, i.e. frames that entered
+s0's receive queue.  The ceiling sends the same frames over d0-d1 instead;
+the Linux bridge reference bridges g1 and s1.
+"""
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "tests", "vm"))
+import ovsnl  # noqa: E402
+import vmlib  # noqa: E402
+
+KO = os.path.join(REPO, "openvswitch.ko")
+OVSBENCH = os.path.join(HERE, "ovsbench")
+SWITCHD = os.path.join(REPO, "tools", "ovsdp-switchd")
+OVS = ovsnl.OVS
+DP = "bench"
+PG = "/proc/net/pktgen"
+
+
+def log(msg):
+    print("bench: %s" % msg, flush=True)
+
+
+def read(path):
+    with open(path) as fh:
+        return fh.read()
+
+
+def write(path, text):
+    with open(path, "w") as fh:
+        fh.write(text)
+
+
+# ---- the modules ----
+
+def module_loaded():
+    return os.path.isdir("/sys/module/openvswitch")
+
+
+def unload():
+    if not module_loaded():
+        return
+    with ovsnl.Ovs() as o:
+        for m in o.dp_dump():
+            o.dp_del(m.str(OVS["OVS_DP_ATTR_NAME"]))
+    vmlib.run(["rmmod", "openvswitch"])
+
+
+def load(which):
+    unload()
+    if which == "upstream":
+        vmlib.run(["modprobe", "openvswitch"])
+    else:
+        deps = vmlib.run(["modinfo", "-F", "depends", KO]).strip()
+        for dep in filter(None, deps.split(",")):
+            vmlib.run(["modprobe", dep])
+        vmlib.run(["insmod", KO])
+    # Our module reports its version; upstream's has none.
+    ours = os.path.exists("/sys/module/openvswitch/version")
+    if ours != (which == "ours"):
+        raise RuntimeError("wanted the %s module, got the other" % which)
+
+
+# ---- the network ----
+
+class Net:
+    def __init__(self):
+        self.gen = vmlib.Host("gen", "10.1.0.1", "g1", prefix=16,
+                              ifname="g0").create()
+        self.sink = vmlib.Host("sink", None, "s1", ifname="s0").create()
+        self.bh = vmlib.Host("bh", "10.1.1.1", "h1", prefix=8,
+                             ifname="h0").create()
+        vmlib.ip_batch(["link add d0 netns gen type veth peer name d1 "
+                        "netns sink"])
+        self.gen.call(_sysctl, "/proc/sys/net/ipv6/conf/d0/disable_ipv6", 1)
+        self.sink.call(_sysctl, "/proc/sys/net/ipv6/conf/d1/disable_ipv6", 1)
+        vmlib.ip_batch(["link set d0 up"], ns="gen")
+        vmlib.ip_batch(["link set d1 up"], ns="sink")
+        self.d1_mac = self.sink.call(read, "/sys/class/net/d1/address").strip()
+        # B's new connections go straight to the sink's MAC.
+        vmlib.ip_batch(["neigh add 10.2.0.1 lladdr %s dev h0" %
+                        self.sink.mac], ns="bh")
+
+    def counter(self, where):
+        """Frames delivered to the far end so far."""
+        if where == "direct":
+            return int(self.gen.call(read,
+                                     "/sys/class/net/d0/statistics/"
+                                     "tx_packets"))
+        return int(read("/sys/class/net/s1/statistics/tx_packets"))
+
+
+def _sysctl(path, value):
+    write(path, str(value))
+
+
+# ---- pktgen ----
+
+TRAFFIC = {
+    # Fixed 5-tuple: every packet hits one flow, the mask cache stays hot.
+    "fixed": [],
+    # Random UDP source port: same flows, but a new skb hash per packet.
+    "rand_sport": ["udp_src_min 1024", "udp_src_max 65535",
+                   "flag UDPSRC_RND"],
+    # NIPS destinations x NPORTS ports, uniformly: the spread workload
+    # (filled in by main() from the command line).
+    "spread": [],
+    # A new 5-tuple for nearly every packet: every packet a miss.
+    "miss": ["src_min 10.1.0.0", "src_max 10.1.255.255", "flag IPSRC_RND",
+             "udp_src_min 1024", "udp_src_max 65535", "flag UDPSRC_RND"],
+}
+
+
+def _pg(path, cmd):
+    # pgctrl drops the last byte of a write as its newline.
+    write(PG + "/" + path, cmd + "\n")
+
+
+def _pktgen_setup(dev, dst_mac, kind):
+    _pg("kpktgend_0", "rem_device_all")
+    _pg("kpktgend_0", "add_device %s" % dev)
+    cmds = ["count 0", "clone_skb 0", "pkt_size 60", "delay 0",
+            "dst_mac %s" % dst_mac, "dst 10.2.0.1",
+            "src_min 10.1.0.1", "src_max 10.1.0.1",
+            "udp_src_min 1024", "udp_src_max 1024",
+            "udp_dst_min 9", "udp_dst_max 9"] + TRAFFIC[kind]
+    for c in cmds:
+        _pg(dev, c)
+
+
+def _pktgen_start():
+    # Blocks until another process writes "stop".
+    _pg("pgctrl", "start")
+
+
+def _pktgen_stop():
+    _pg("pgctrl", "stop")
+
+
+class Pktgen:
+    def __init__(self, net, dev, dst_mac, kind):
+        self.net = net
+        net.gen.call(_pktgen_setup, dev, dst_mac, kind)
+        self.thread = threading.Thread(target=net.gen.call,
+                                       args=(_pktgen_start,),
+                                       kwargs={"timeout": 600})
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.net.gen.call(_pktgen_stop)
+        self.thread.join(60)
+
+
+# ---- datapath helpers ----
+
+def dp_stats():
+    with ovsnl.Ovs() as o:
+        m = o.dp_get(DP)
+    hit, missed, lost, flows = struct_unpack("QQQQ",
+                                             m.attrs[OVS["OVS_DP_ATTR_STATS"]])
+    mf = m.attrs[OVS["OVS_DP_ATTR_MEGAFLOW_STATS"]]
+    mask_hit, masks = struct_unpack("QI", mf[:12])
+    cache_hit = struct_unpack("Q", mf[16:24])[0]
+    return {"hit": hit, "missed": missed, "lost": lost, "flows": flows,
+            "mask_hit": mask_hit, "masks": masks, "cache_hit": cache_hit}
+
+
+def struct_unpack(fmt, data):
+    import struct
+    return struct.unpack_from("=" + fmt, data)
+
+
+def make_dp(ports):
+    """Ports are numbered 1, 2, ... in order.  Nothing listens: a miss is
+    dropped and counted until a workload sets its own upcall PIDs."""
+    with ovsnl.Ovs() as o:
+        dpi = o.dp_new(DP).dp_ifindex
+        for i, name in enumerate(ports, 1):
+            o.port_new(dpi, name, OVS["OVS_VPORT_TYPE_NETDEV"], port_no=i)
+
+
+def flush():
+    with ovsnl.Ovs() as o:
+        dpi = o.dp_get(DP).dp_ifindex
+        o.flow.request(OVS["OVS_FLOW_CMD_DEL"], dp_ifindex=dpi, echo=False)
+
+
+def ovsbench(*args, timeout=600):
+    out = vmlib.run([OVSBENCH] + [str(a) for a in args], timeout=timeout)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# ---- measuring ----
+
+class Bench:
+    def __init__(self, args, net):
+        self.args = args
+        self.net = net
+        self.results = []
+
+    def record(self, **kw):
+        self.results.append(kw)
+        log(" ".join("%s=%s" % (k, round(v, 3) if isinstance(v, float)
+                                else v) for k, v in kw.items()))
+
+    def traffic(self, where, kind, warm=None):
+        """Frames per second delivered over a measured window."""
+        warm = self.args.warm if warm is None else warm
+        dev, mac = ("d0", self.net.d1_mac) if where == "direct" else \
+            ("g0", self.net.sink.mac)
+        with Pktgen(self.net, dev, mac, kind):
+            time.sleep(warm)
+            s0 = dp_stats() if where == "dp" else None
+            c0, t0 = self.net.counter(where), time.monotonic()
+            time.sleep(self.args.duration)
+            c1, t1 = self.net.counter(where), time.monotonic()
+            s1 = dp_stats() if where == "dp" else None
+        res = {"pps": (c1 - c0) / (t1 - t0)}
+        if s0:
+            pk = (s1["hit"] - s0["hit"]) + (s1["missed"] - s0["missed"])
+            res["mask_hit_per_pkt"] = ((s1["mask_hit"] - s0["mask_hit"]) /
+                                       pk if pk else 0.0)
+            res["cache_hit_ratio"] = ((s1["cache_hit"] - s0["cache_hit"]) /
+                                      pk if pk else 0.0)
+            res["missed"] = s1["missed"] - s0["missed"]
+            res["masks"] = s1["masks"]
+        return res
+
+    # -- workloads --
+
+    def reference(self, rep):
+        r = self.traffic("direct", "fixed")
+        self.record(workload="ceiling", config="veth pair", module="-",
+                    rep=rep, **r)
+        vmlib.ip_batch(["link add br0 type bridge", "link set g1 master br0",
+                        "link set s1 master br0", "link set br0 up"])
+        try:
+            r = self.traffic("bridge", "fixed")
+        finally:
+            vmlib.ip_batch(["link del br0"])
+        self.record(workload="ceiling", config="linux bridge", module="-",
+                    rep=rep, **r)
+
+    def w1_one_flow(self, mod, rep):
+        flush()
+        ovsbench("exact", DP, 1, 2, self.net.gen.mac, self.net.sink.mac)
+        r = self.traffic("dp", "fixed")
+        self.record(workload="w1", config="1 exact flow", module=mod,
+                    rep=rep, **r)
+
+    def w2_masks(self, mod, rep):
+        for n in self.args.masks:
+            flush()
+            ovsbench("masks", DP, 1, 2, n, self.args.flows)
+            for kind, label in (("fixed", "hot"), ("rand_sport", "cold")):
+                # Long enough a warm-up that the mask array has been
+                # re-ordered by hits (every 4 s on both modules).
+                r = self.traffic("dp", kind, warm=self.args.warm_masks)
+                self.record(workload="w2", config="%d masks %s" % (n, label),
+                            module=mod, rep=rep, **r)
+
+    def w3_w6_spread(self, mod, rep):
+        flush()
+        time.sleep(1.5)		# let RCU free the last run's flows
+        m0 = meminfo()
+        n = self.args.spread_ips * self.args.spread_ports
+        inst = ovsbench("spread", DP, 1, 2, self.args.spread_ips,
+                        self.args.spread_ports)
+        time.sleep(1.5)
+        m1 = meminfo()
+        self.record(workload="w6", config="%d flows" % n, module=mod,
+                    rep=rep, bytes_per_flow=(m1["kernel"] - m0["kernel"]) /
+                    n, slab_bytes_per_flow=(m1["slab"] - m0["slab"]) / n,
+                    install_per_s=n / inst["seconds"])
+        r = self.traffic("dp", "spread")
+        self.record(workload="w3", config="%dk flows random" % (n // 1000),
+                    module=mod, rep=rep, **r)
+        flush()
+
+    def w4_setup(self, mod, rep):
+        flush()
+        r = self.listen_run(mod, "per-cpu", flood=True, bsend=0)
+        self.record(workload="w4", config="minimal installer", module=mod,
+                    rep=rep, **r)
+
+    def w5_fairness(self, mod, rep):
+        for mode in ("per-cpu", "per-vport"):
+            flush()
+            r = self.listen_run(mod, mode, flood=True,
+                                bsend=self.args.b_flows)
+            self.record(workload="w5", config="B under flood, " + mode,
+                        module=mod, rep=rep, **r)
+
+    def listen_run(self, mod, mode, flood, bsend):
+        """Every packet from port 1 a miss; the listener installs a flow
+        per upcall.  Optionally port 3 (B) opens @bsend new flows."""
+        secs = self.args.duration + 2
+        p = subprocess.Popen([OVSBENCH, "listen", DP, "2", str(secs + 2),
+                              mode], stdout=subprocess.PIPE, text=True)
+        try:
+            if p.stdout.readline().strip() != "ready":
+                raise RuntimeError("ovsbench listen did not start")
+            s0 = dp_stats()
+            t0 = time.monotonic()
+            with Pktgen(self.net, "g0", self.net.sink.mac, "miss"):
+                time.sleep(1)
+                sent = self.net.bh.call(_send_new_flows, bsend,
+                                        self.args.duration,
+                                        timeout=self.args.duration + 60) \
+                    if bsend else 0
+                if not bsend:
+                    time.sleep(self.args.duration)
+            t1 = time.monotonic()
+            s1 = dp_stats()
+            out, _ = p.communicate(timeout=secs + 30)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        res = json.loads(out.strip().splitlines()[-1])
+        r = {"upcalls_per_s": res["upcalls"] / (t1 - t0),
+             "installed_per_s": res["installed"] / (t1 - t0),
+             "lost_per_s": (s1["lost"] - s0["lost"]) / (t1 - t0),
+             "missed_per_s": (s1["missed"] - s0["missed"]) / (t1 - t0)}
+        if bsend:
+            got = res["port_upcalls"].get("3", 0)
+            r.update(b_sent=sent, b_delivered=got,
+                     b_delivered_ratio=got / sent if sent else 0.0)
+        return r
+
+
+def _send_new_flows(n, seconds):
+    """From B: @n UDP packets, each from a new source port, over @seconds."""
+    socks = []
+    gap = seconds / n
+    t = time.monotonic()
+    for i in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("10.1.1.1", 0))
+        s.sendto(b"b" * 18, ("10.2.0.1", 9))
+        socks.append(s)
+        t += gap
+        time.sleep(max(0.0, t - time.monotonic()))
+    for s in socks:
+        s.close()
+    return n
+
+
+def meminfo():
+    vals = {}
+    for line in read("/proc/meminfo").splitlines():
+        k, v = line.split(":", 1)
+        vals[k] = int(v.split()[0]) * 1024
+    slab = vals["Slab"]
+    return {"slab": slab,
+            "kernel": slab + vals.get("Percpu", 0) +
+            vals.get("VmallocUsed", 0),
+            # Large kmallocs bypass the slab caches: also every page that is
+            # neither free nor page cache.
+            "used": vals["MemTotal"] - vals["MemFree"] - vals["Cached"] -
+            vals["Buffers"]}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--duration", type=float, default=4.0)
+    p.add_argument("--warm", type=float, default=1.5)
+    p.add_argument("--warm-masks", type=float, default=5.0)
+    p.add_argument("--masks", type=int, nargs="+", default=[1, 8, 32, 128])
+    p.add_argument("--flows", type=int, default=10000)
+    p.add_argument("--spread-ips", type=int, default=100)
+    p.add_argument("--spread-ports", type=int, default=1000)
+    p.add_argument("--b-flows", type=int, default=40)
+    p.add_argument("--only", nargs="+", default=None,
+                   help="workloads to run (ceiling w1 w2 w3 w4 w5)")
+    p.add_argument("--out", default=os.path.join(
+        os.environ.get("OVSDP_VM_OUT", "/tmp"), "results.json"))
+    args = p.parse_args()
+    want = set(args.only or ["ceiling", "w1", "w2", "w3", "w4", "w5"])
+
+    if not os.path.exists(KO) or not os.access(OVSBENCH, os.X_OK):
+        sys.exit("bench: build first (make bench does)")
+    TRAFFIC["spread"] = [
+        "dst_min 10.2.0.0", "dst_max 10.2.%d.%d" % divmod(args.spread_ips - 1,
+                                                         256),
+        "flag IPDST_RND", "udp_dst_min 1",
+        "udp_dst_max %d" % args.spread_ports, "flag UDPDST_RND"]
+    vmlib.run(["modprobe", "pktgen"])
+    net = Net()
+    b = Bench(args, net)
+    started = time.time()
+    for rep in range(args.reps):
+        if "ceiling" in want:
+            b.reference(rep)
+        order = ("ours", "upstream") if rep % 2 == 0 else ("upstream", "ours")
+        for mod in order:
+            load(mod)
+            make_dp(["g1", "s1", "h1"])
+            if "w1" in want:
+                b.w1_one_flow(mod, rep)
+            if "w2" in want:
+                b.w2_masks(mod, rep)
+            if want & {"w3", "w6"}:
+                b.w3_w6_spread(mod, rep)
+            if "w4" in want:
+                b.w4_setup(mod, rep)
+            if "w5" in want:
+                b.w5_fairness(mod, rep)
+            unload()
+    meta = {"kernel": platform.release(), "reps": args.reps,
+            "duration_s": args.duration, "warm_s": args.warm,
+            "cpus": os.cpu_count(), "seconds": time.time() - started,
+            "frame_bytes": 64, "flows": args.flows,
+            "started": time.strftime("%Y-%m-%d %H:%M:%S",
+                                     time.gmtime(started))}
+    with open(args.out, "w") as fh:
+        json.dump({"meta": meta, "results": b.results}, fh, indent=1)
+    log("wrote %s (%d measurements, %.0f s)" % (args.out, len(b.results),
+                                                 meta["seconds"]))
+
+
+if __name__ == "__main__":
+    main()
