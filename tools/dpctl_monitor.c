@@ -201,14 +201,34 @@ static int take_port(struct monitor *m, const struct ovsdp_vport_info *vp)
 	return 0;
 }
 
-static int take_port_cb(const struct ovsdp_vport_info *vp, void *arg)
+struct port_list {
+	struct ovsdp_vport_info *vps;
+	size_t n, cap;
+};
+
+static int collect_port(const struct ovsdp_vport_info *vp, void *arg)
 {
-	return take_port(arg, vp);
+	struct port_list *l = arg;
+	void *p;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		p = realloc(l->vps, l->cap * sizeof(*l->vps));
+		if (!p)
+			return -ENOMEM;
+		l->vps = p;
+	}
+	l->vps[l->n] = *vp;
+	l->vps[l->n].options = NULL;	/* points into the dump message */
+	l->vps[l->n].options_len = 0;
+	l->n++;
+	return 0;
 }
 
 static int take_upcalls(struct monitor *m, const struct ovsdp_dp_info *dp)
 {
 	uint32_t pids[OVSDP_MAX_CPU_PIDS];
+	struct port_list l = { 0 };
 	long ncpu;
 	size_t i, n;
 	int rc;
@@ -232,9 +252,13 @@ static int take_upcalls(struct monitor *m, const struct ovsdp_dp_info *dp)
 			return dpctl_fail(m->h, "redirecting per-CPU upcalls",
 					  rc);
 	}
-	rc = ovsdp_vport_dump(m->h, dp->dp_ifindex, take_port_cb, m);
+	/* The dump completes before the first set: one request at a time. */
+	rc = ovsdp_vport_dump(m->h, dp->dp_ifindex, collect_port, &l);
 	if (rc < 0)
-		return dpctl_fail(m->h, "port dump", rc);
+		rc = dpctl_fail(m->h, "port dump", rc);
+	for (i = 0; !rc && i < l.n; i++)
+		rc = take_port(m, &l.vps[i]);
+	free(l.vps);
 	return rc;
 }
 

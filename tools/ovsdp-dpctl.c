@@ -211,15 +211,45 @@ static int show_dp(const struct ovsdp_dp_info *dp, void *arg)
 				(void *)c->o);
 }
 
+struct dp_list {
+	struct ovsdp_dp_info *dps;
+	size_t n, cap;
+};
+
+static int collect_dp(const struct ovsdp_dp_info *dp, void *arg)
+{
+	struct dp_list *l = arg;
+	void *p;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		p = realloc(l->dps, l->cap * sizeof(*l->dps));
+		if (!p)
+			return -ENOMEM;
+		l->dps = p;
+	}
+	l->dps[l->n++] = *dp;
+	return 0;
+}
+
 static int cmd_show(struct ovsdp *h, const struct dpctl_opts *o, int argc,
 		    char **argv)
 {
 	struct show_ctx c = { h, o };
+	struct dp_list l = { 0 };
 	struct ovsdp_dp_info dp;
+	size_t k;
 	int i, rc;
 
 	if (!argc) {
-		rc = ovsdp_dp_dump(h, show_dp, &c);
+		/*
+		 * One request at a time on the socket: list the datapaths
+		 * first, then dump each one's ports.
+		 */
+		rc = ovsdp_dp_dump(h, collect_dp, &l);
+		for (k = 0; !rc && k < l.n; k++)
+			rc = show_dp(&l.dps[k], &c);
+		free(l.dps);
 		return rc ? dpctl_fail(h, "show", rc) : 0;
 	}
 	for (i = 0; i < argc; i++) {
