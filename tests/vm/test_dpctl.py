@@ -426,10 +426,10 @@ def test_dpctl_dump_filters(dp):
     p1, p2 = port_no("p1"), port_no("p2")
     base = "eth(src=%s,dst=%s),eth_type(0x0800)," % (MAC1, MAC2)
     added = {
-        "a": "in_port(%d),%sipv4(src=10.0.0.1,proto=6),tcp(dst=22)" % (
-            p1, base),
-        "b": "in_port(%d),%sipv4(src=10.0.0.2,proto=17),udp(dst=53)" % (
-            p1, base),
+        "a": "in_port(%d),%sipv4(src=10.0.0.1,proto=6,frag=no),"
+            "tcp(dst=22),tcp_flags(0/0)" % (p1, base),
+        "b": "in_port(%d),%sipv4(src=10.0.0.2,proto=17,frag=no),"
+            "udp(dst=53)" % (p1, base),
         "c": "in_port(%d),%sipv4(src=10.0.0.0/255.255.255.0)" % (p2, base),
         "d": "in_port(%d),%sipv4(src=10.1.0.0/255.255.0.0)" % (p2, base),
         "e": arp_flow(p2, MAC2, MAC1),
@@ -489,9 +489,12 @@ def test_dpctl_execute_emits_packet(dp, tmp_path, datapath):
     # drop: nothing comes out.
     assert run(DP, p1, frame.hex(), "drop") == []
 
-    # The kernel refuses a frame shorter than an Ethernet header.
+    # The kernel refuses a frame shorter than an Ethernet header (the
+    # in-tree module by attribute policy: ERANGE).
     p = dpctl("execute", DP, p1, "0011", str(p2), rc=1)
-    assert "execute failed (Invalid argument)" in p.stderr, p.stderr
+    assert "execute failed (" in p.stderr, p.stderr
+    if datapath.ours:
+        assert "execute failed (Invalid argument)" in p.stderr, p.stderr
     p = dpctl("execute", DP, "nosuchport", frame.hex(), "drop", rc=1)
     assert "looking up port nosuchport failed" in p.stderr, p.stderr
 
