@@ -21,6 +21,7 @@ import time
 
 import pytest
 
+import ovsnl
 import vmlib
 
 pytestmark = [pytest.mark.needs_datapath]
@@ -664,3 +665,54 @@ def test_dpctl_monitor_without_upcalls_leaves_pids(dp, monitor):
     assert mon.stop() == 0
     assert not [x for x in mon.lines() if x.startswith("upcall")], \
         mon.lines()
+
+
+def test_dpctl_monitor_upcalls_per_cpu(host_pair, monitor):
+    """A datapath in per-CPU dispatch mode: the monitor borrows the
+    per-CPU PIDs (the ports' are not used in that mode) and returns them."""
+    h1, h2 = host_pair
+    ncpu = os.cpu_count()
+    vmlib.run_p([DPCTL, "del-dp", "dpc1"])
+    with ovsnl.Ovs() as o:
+        o.dp_new("dpc1", features=ovsnl.OVS["OVS_DP_F_DISPATCH_UPCALL_PER_CPU"]
+                 | ovsnl.OVS["OVS_DP_F_UNALIGNED"],
+                 extra=[ovsnl.attr(ovsnl.OVS["OVS_DP_ATTR_PER_CPU_PIDS"],
+                                   struct.pack("%dI" % ncpu,
+                                               *[4242] * ncpu))])
+    try:
+        dpctl("add-if", "dpc1", "p1")
+
+        def cpu_pids():
+            out = dpctl("show", "-m", "dpc1").stdout
+            m = re.search(r"^  per_cpu_pids: (\S+)$", out, re.M)
+            assert m, out
+            return [int(x) for x in m.group(1).split(",")]
+        assert cpu_pids()[:ncpu] == [4242] * ncpu
+        mon = monitor("--upcalls", "dpc1")
+        assert set(cpu_pids()) == {mon.pid}
+        h1.call(_send, [udp_frame()])
+        mon.wait_line(r"^upcall miss dpc1 port=%d len=%d " % (
+            port_no("p1", "dpc1"), len(udp_frame())))
+        assert mon.stop() == 0, mon.stderr()
+        assert cpu_pids()[:ncpu] == [4242] * ncpu
+    finally:
+        vmlib.run_p([DPCTL, "del-dp", "dpc1"])
+
+
+def test_dpctl_documented_examples(dp):
+    """The examples of the man page and README work as written."""
+    p1, p2 = port_no("p1"), port_no("p2")
+    dpctl("add-flow", DP, "in_port(%d),eth(),eth_type(0x0806),arp()" % p1,
+          str(p2))
+    dpctl("add-flow", DP, "ufid:0123456789abcdef0123456789abcdef,"
+          "in_port(%d),eth(),eth_type(0x0806),arp()" % p2, str(p1))
+    got = flows("-m", DP, "in_port(%d)" % p2)
+    assert len(got) == 1 and got[0].startswith(
+        "ufid:01234567-89ab-cdef-0123-456789abcdef, "), got
+    assert dpctl("get-flow", "-m", DP, "ufid:01234567-89ab-cdef-0123-"
+                 "456789abcdef").stdout.splitlines() == got
+    # The -m text goes back into add-flow as it is.
+    key = got[0].split(", ", 1)[1].split(", packets:")[0]
+    dpctl("del-flow", DP, "ufid:0123456789abcdef0123456789abcdef")
+    dpctl("add-flow", DP, key, str(p1))
+    assert flows("-m", DP, "in_port(%d)" % p2)[0].startswith(key + ", ")
