@@ -20,6 +20,7 @@
 #include <net/netns/generic.h>
 
 #include "flow_table.h"
+#include "upcall_fair.h"
 
 #define OVS_DP_PORT_BUCKETS	1024
 #define OVS_DP_MAX_PORTS	USHRT_MAX
@@ -40,10 +41,26 @@ struct ovs_dp_cpu_stats {
 	struct u64_stats_sync syncp;
 };
 
-/* Upcall socket PIDs used in per-CPU dispatch mode, indexed by CPU id. */
+/* One upcall socket's fair-share state (upcall_fair.h), shared by the
+ * CPUs whose upcalls go to that socket.
+ */
+struct ovs_upcall_share {
+	spinlock_t lock;
+	struct ovs_upcall_fair fair;
+};
+
+/*
+ * Upcall socket PIDs: a vport's (picked by flow hash) or, in per-CPU
+ * dispatch mode, the datapath's (indexed by CPU id).  A per-CPU array also
+ * carries one ovs_upcall_share per distinct socket, in the same
+ * allocation; @share_of maps a CPU's entry to it.
+ */
 struct ovs_pid_array {
 	struct rcu_head rcu;
 	u32 n;
+	u32 n_shares;			/* 0: no fairness state */
+	u16 *share_of;
+	struct ovs_upcall_share *shares;
 	u32 pids[];
 };
 
@@ -142,6 +159,8 @@ struct ovs_dp *ovs_dp_lookup_msg(struct net *net, const struct ovs_header *h,
 				 struct netlink_ext_ack *extack);
 void ovs_dp_destroy(struct ovs_dp *dp);
 void ovs_dp_stats_sum(const struct ovs_dp *dp, struct ovs_dp_cpu_stats *sum);
+/* upcall.c: a per-CPU array with its fair-share state (frees @arr). */
+struct ovs_pid_array *ovs_upcall_add_shares(struct ovs_pid_array *arr);
 int ovs_dp_set_upcall_pids(struct ovs_pid_array __rcu **slot,
 			   const struct nlattr *attr,
 			   struct netlink_ext_ack *extack);

@@ -144,6 +144,9 @@ struct ovs_pid_array *ovs_pid_array_parse(const struct nlattr *attr,
 	if (!arr)
 		return ERR_PTR(-ENOMEM);
 	arr->n = len / sizeof(u32);
+	arr->n_shares = 0;
+	arr->share_of = NULL;
+	arr->shares = NULL;
 	nla_memcpy(arr->pids, attr, len);
 	return arr;
 }

@@ -141,10 +141,14 @@ static int ovs_dp_apply(struct ovs_dp *dp, struct nlattr **a,
 	}
 
 	if (a[OVS_DP_ATTR_PER_CPU_PIDS]) {
-		err = ovs_dp_set_upcall_pids(&dp->cpu_pids,
-					     a[OVS_DP_ATTR_PER_CPU_PIDS], extack);
-		if (err)
-			return err;
+		struct ovs_pid_array *arr;
+
+		arr = ovs_pid_array_parse(a[OVS_DP_ATTR_PER_CPU_PIDS], extack);
+		if (!IS_ERR(arr))
+			arr = ovs_upcall_add_shares(arr);
+		if (IS_ERR(arr))
+			return PTR_ERR(arr);
+		ovs_pid_array_replace(&dp->cpu_pids, arr);
 	}
 
 	dp->user_features = features;

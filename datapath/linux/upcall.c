@@ -40,6 +40,108 @@ u32 ovs_dp_upcall_portid(const struct ovs_dp *dp, const struct ovs_vport *vport,
 	return pids->pids[reciprocal_scale(skb_get_hash(skb), pids->n)];
 }
 
+/* ---- fair shares of per-CPU upcall sockets ---- */
+
+/*
+ * Returns a copy of the per-CPU array @arr with one ovs_upcall_share per
+ * distinct socket among the entries a CPU can use, and frees @arr; or an
+ * ERR_PTR (and @arr is freed too).
+ */
+struct ovs_pid_array *ovs_upcall_add_shares(struct ovs_pid_array *arr)
+{
+	u32 used = min_t(u32, arr->n, nr_cpu_ids), i, j, k = 0;
+	size_t pids_sz, map_sz, size;
+	struct ovs_pid_array *out;
+	u16 *share_of;
+
+	share_of = kmalloc_array(used, sizeof(*share_of), GFP_KERNEL);
+	if (!share_of) {
+		kfree(arr);
+		return ERR_PTR(-ENOMEM);
+	}
+	/* Number the distinct PIDs in order of first appearance. */
+	for (i = 0; i < used; i++) {
+		for (j = 0; j < i; j++)
+			if (arr->pids[j] == arr->pids[i])
+				break;
+		share_of[i] = j < i ? share_of[j] : k++;
+	}
+
+	pids_sz = ALIGN(struct_size(arr, pids, arr->n), sizeof(u64));
+	map_sz = ALIGN(used * sizeof(*share_of), sizeof(u64));
+	size = pids_sz + map_sz + k * sizeof(struct ovs_upcall_share);
+	out = kzalloc(size, GFP_KERNEL);
+	if (!out) {
+		kfree(share_of);
+		kfree(arr);
+		return ERR_PTR(-ENOMEM);
+	}
+	out->n = arr->n;
+	memcpy(out->pids, arr->pids, arr->n * sizeof(u32));
+	out->share_of = (u16 *)((char *)out + pids_sz);
+	memcpy(out->share_of, share_of, used * sizeof(*share_of));
+	out->shares = (struct ovs_upcall_share *)((char *)out + pids_sz +
+						  map_sz);
+	out->n_shares = k;
+	for (i = 0; i < k; i++) {
+		spin_lock_init(&out->shares[i].lock);
+		ovs_upcall_fair_init(&out->shares[i].fair, jiffies);
+	}
+	kfree(share_of);
+	kfree(arr);
+	return out;
+}
+
+/* Slices of 10 ms (at least a jiffy); congestion outlives its cause by
+ * a second.
+ */
+static const struct ovs_fair_params *ovs_fair_params(void)
+{
+	static const struct ovs_fair_params p = {
+		.slice = HZ / 100 ? HZ / 100 : 1,
+		.hold = HZ,
+	};
+
+	return &p;
+}
+
+/* The share of the socket this CPU's upcalls go to, in per-CPU mode. */
+static struct ovs_upcall_share *ovs_upcall_share(const struct ovs_dp *dp)
+{
+	const struct ovs_pid_array *pids;
+	u32 i;
+
+	if (!(dp->user_features & OVS_DP_F_DISPATCH_UPCALL_PER_CPU))
+		return NULL;
+	pids = rcu_dereference(dp->cpu_pids);
+	if (!pids || !pids->n_shares)
+		return NULL;
+	i = smp_processor_id() % pids->n;
+	if (i >= nr_cpu_ids)
+		return NULL;
+	return &pids->shares[pids->share_of[i]];
+}
+
+static bool ovs_upcall_admit(struct ovs_upcall_share *share, u32 port_no)
+{
+	bool ok;
+
+	spin_lock(&share->lock);
+	ok = ovs_upcall_fair_admit(&share->fair, ovs_fair_params(), port_no,
+				   jiffies);
+	spin_unlock(&share->lock);
+	return ok;
+}
+
+static void ovs_upcall_account(struct ovs_upcall_share *share, int err)
+{
+	spin_lock(&share->lock);
+	/* netlink_unicast() says -EAGAIN when the receive queue is full. */
+	ovs_upcall_fair_result(&share->fair, ovs_fair_params(), !err,
+			       err == -EAGAIN, jiffies);
+	spin_unlock(&share->lock);
+}
+
 static size_t ovs_upcall_msg_size(const struct ovs_upcall_info *info,
 				  unsigned int pkt_len)
 {
@@ -184,21 +286,34 @@ static int ovs_upcall_queue_gso(struct ovs_dp *dp, struct sk_buff *skb,
 }
 
 /* Send @skb (not consumed) to userspace as described by @info.  A packet
- * that cannot be delivered is counted as lost.
+ * that cannot be delivered, or that its port's fair share of a congested
+ * per-CPU socket does not admit, is counted as lost.
  */
 int ovs_dp_upcall(struct ovs_dp *dp, struct sk_buff *skb,
 		  const struct ovs_key *key,
 		  const struct ovs_upcall_info *info)
 {
+	struct ovs_upcall_share *share;
 	int err;
 
-	if (unlikely(!info->portid))
+	if (unlikely(!info->portid)) {
 		err = -ENOTCONN;
-	else if (skb_is_gso(skb))
+		goto out;
+	}
+
+	share = ovs_upcall_share(dp);
+	if (share && !ovs_upcall_admit(share, key->in_port)) {
+		err = -ENOBUFS;		/* shed: another port's turn */
+		goto out;
+	}
+
+	if (skb_is_gso(skb))
 		err = ovs_upcall_queue_gso(dp, skb, key, info);
 	else
 		err = ovs_upcall_queue(dp, skb, key, info);
-
+	if (share)
+		ovs_upcall_account(share, err);
+out:
 	if (unlikely(err))
 		ovs_dp_count_lost(dp);
 	return err;

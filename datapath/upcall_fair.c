@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fair shares of an upcall socket: see upcall_fair.h for the policy.
+ */
+#include "portable_env.h"
+
+#include "upcall_fair.h"
+
+void ovs_upcall_fair_init(struct ovs_upcall_fair *f, unsigned long now)
+{
+	memset(f, 0, sizeof(*f));
+	f->slice_start = now;
+	f->budget = OVS_FAIR_MIN_BUDGET;
+	f->ceiling = OVS_FAIR_MIN_BUDGET;
+}
+
+/* Start a new slice if the current one is over. */
+static void ovs_fair_roll(struct ovs_upcall_fair *f,
+			  const struct ovs_fair_params *p, unsigned long now)
+{
+	if (now - f->slice_start < p->slice)
+		return;
+
+	if (f->congested && !f->overflowing &&
+	    time_after_eq(now, f->congested_until))
+		f->congested = false;
+	/*
+	 * A whole slice without a refusal: userspace keeps up.  Recover
+	 * towards the ceiling (under the rate that last overflowed); past it
+	 * only after a long clean stretch, since a probe that overshoots
+	 * fills the socket, and a full netlink socket refuses everything
+	 * until its reader has emptied it.
+	 */
+	if (f->congested && !f->overflowing && !f->refused) {
+		if (f->budget < f->ceiling) {
+			f->budget = min_t(u32, f->ceiling, f->budget +
+					  max_t(u32, 1, f->budget / 32));
+		} else if (++f->clean >= OVS_FAIR_PROBE_SLICES) {
+			f->ceiling += max_t(u32, 1, f->ceiling / 16);
+			f->clean = 0;
+		}
+	}
+
+	if (f->n_ports > 1)
+		f->shared_until = now + p->hold;
+	f->prev_delivered = f->delivered;
+	f->slice_start = now;
+	f->admitted = 0;
+	f->delivered = 0;
+	f->refused = false;
+	f->n_ports = 0;
+}
+
+/*
+ * Limits apply while the socket is congested and other ports want it too:
+ * a single port flooding its own socket is only slowed down by limits, so
+ * it gets what a plain socket gives.
+ */
+static bool ovs_fair_restricting(const struct ovs_upcall_fair *f,
+				 unsigned long now)
+{
+	return f->congested && (f->n_ports > 1 ||
+				time_before(now, f->shared_until));
+}
+
+static u32 *ovs_fair_port_sent(struct ovs_upcall_fair *f, u32 port_no)
+{
+	u32 i;
+
+	for (i = 0; i < f->n_ports; i++)
+		if (f->ports[i].port_no == port_no)
+			return &f->ports[i].sent;
+	if (f->n_ports == OVS_FAIR_PORTS)
+		return NULL;
+	f->ports[f->n_ports].port_no = port_no;
+	f->ports[f->n_ports].sent = 0;
+	return &f->ports[f->n_ports++].sent;
+}
+
+bool ovs_upcall_fair_admit(struct ovs_upcall_fair *f,
+			   const struct ovs_fair_params *p, u32 port_no,
+			   unsigned long now)
+{
+	u32 *sent;
+
+	ovs_fair_roll(f, p, now);
+	sent = ovs_fair_port_sent(f, port_no);
+	if (sent)
+		(*sent)++;
+	if (!ovs_fair_restricting(f, now))
+		return true;
+
+	/*
+	 * The guaranteed share first (while the socket overflows, these
+	 * are also what finds out that it has room again), then whatever
+	 * the budget has left.
+	 */
+	if ((sent && *sent <= OVS_FAIR_MIN_SHARE) ||
+	    (!f->overflowing && f->admitted < f->budget)) {
+		f->admitted++;
+		return true;
+	}
+	/* Demand still exceeds the budget: lifting the limits now would
+	 * only fill the socket again.
+	 */
+	f->congested_until = now + p->hold;
+	return false;
+}
+
+void ovs_upcall_fair_result(struct ovs_upcall_fair *f,
+			    const struct ovs_fair_params *p, bool delivered,
+			    bool full, unsigned long now)
+{
+	ovs_fair_roll(f, p, now);
+	if (delivered) {
+		f->delivered++;
+		f->overflowing = false;
+		return;
+	}
+	if (!full)
+		return;
+
+	f->refused = true;
+	f->congested_until = now + p->hold;
+	if (f->overflowing)
+		return;		/* the same overflow, still draining */
+
+	f->overflowing = true;
+	if (!ovs_fair_restricting(f, now)) {
+		/*
+		 * What went through just before the socket filled is the
+		 * estimate of what userspace drains, should limits start;
+		 * it is high (the queue was filling), and the cuts below
+		 * bring it down.
+		 */
+		f->congested = true;
+		f->budget = max_t(u32, max_t(u32, f->delivered,
+					     f->prev_delivered),
+				  OVS_FAIR_MIN_BUDGET);
+		f->ceiling = f->budget;
+		return;
+	}
+	/* Too much: recover to at most seven eighths of this level, and
+	 * start from half of it, so that the socket drains meanwhile.
+	 */
+	f->ceiling = max_t(u32, OVS_FAIR_MIN_BUDGET,
+			   f->budget - f->budget / 8);
+	f->budget = max_t(u32, OVS_FAIR_MIN_BUDGET, f->budget / 2);
+	f->clean = 0;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Fair shares of one upcall socket among the ports that feed it.
+ *
+ * In per-CPU dispatch mode every port's misses on a CPU go to the same
+ * socket, so one port flooding misses fills it and every other port's new
+ * flows are lost with it.  The kernel cannot see how full the socket is
+ * before sending, only that a send failed because it was full.  So each
+ * socket gets this small state, fed by those failures:
+ *
+ *  - Until a send fails, and while only one port sends upcalls to the
+ *    socket, nothing is restricted: limits would only slow a lone port.
+ *  - Once one does, the socket is "congested" until, for a hold time,
+ *    nothing was refused and demand stayed within the budget.  Time is cut
+ *    into slices; per slice the socket admits at most @budget upcalls,
+ *    except that every port may always send a small guaranteed share.  A
+ *    port with a few new flows stays within its share and is never shed;
+ *    a flooding port gets what is left of the budget.
+ *  - The budget tracks what userspace actually drains: it starts at what
+ *    was delivered in the slice that filled the socket.  Each overflow
+ *    halves it and sets a ceiling at seven eighths of the level that
+ *    overflowed; clean slices grow it back to the ceiling, and only a long
+ *    clean stretch raises the ceiling.  So the budget settles under the
+ *    drain rate, the socket stays short of full, and that headroom is
+ *    where the light ports' upcalls land.
+ *  - Overflows are expensive: a netlink socket that refused a message
+ *    refuses every further one until its reader has emptied it (the
+ *    NETLINK_S_CONGESTED state).  So an overflow counts once, however
+ *    many refusals it takes to drain, and while it lasts only the
+ *    guaranteed shares are sent (they find out when it is over).
+ *
+ * Upcalls shed here are counted as lost, like those the socket refused;
+ * shedding them before a message is built also saves the work of building
+ * it.  Pure arithmetic on caller-supplied ticks: no locking (the caller
+ * serialises), no clock of its own, so it is tested in userspace.
+ */
+#ifndef OVS_UPCALL_FAIR_H
+#define OVS_UPCALL_FAIR_H
+
+#include "portable_env.h"
+
+/* Ports tracked per slice; more distinct ports in one slice are rare, and
+ * the untracked ones only get the shared budget.
+ */
+#define OVS_FAIR_PORTS		8
+/* Every tracked port may send this many upcalls per slice, whatever the
+ * budget says.
+ */
+#define OVS_FAIR_MIN_SHARE	2
+#define OVS_FAIR_MIN_BUDGET	8
+/* Clean slices at the ceiling before it is raised (4 s at HZ=250). */
+#define OVS_FAIR_PROBE_SLICES	512
+
+struct ovs_upcall_fair {
+	unsigned long slice_start;	/* ticks */
+	unsigned long congested_until;	/* ticks; valid if congested */
+	unsigned long shared_until;	/* ticks; several ports seen */
+	bool congested;
+	bool overflowing;		/* refused since the last delivery */
+	bool refused;			/* the socket was full this slice */
+	u32 budget;			/* upcalls admitted per slice */
+	u32 ceiling;			/* recover up to here after a cut */
+	u32 clean;			/* slices without refusal at ceiling */
+	u32 admitted;			/* in this slice, while congested */
+	u32 delivered;			/* in this slice */
+	u32 prev_delivered;		/* in the slice before */
+	u32 n_ports;
+	struct {
+		u32 port_no;
+		u32 sent;		/* upcalls offered in this slice */
+	} ports[OVS_FAIR_PORTS];
+};
+
+struct ovs_fair_params {
+	unsigned long slice;		/* ticks per slice, >= 1 */
+	unsigned long hold;		/* ticks congestion outlives its cause */
+};
+
+void ovs_upcall_fair_init(struct ovs_upcall_fair *f, unsigned long now);
+
+/* May an upcall from @port_no go to the socket now? */
+bool ovs_upcall_fair_admit(struct ovs_upcall_fair *f,
+			   const struct ovs_fair_params *p, u32 port_no,
+			   unsigned long now);
+
+/*
+ * The outcome of an admitted upcall: 0 delivered, @full true when the
+ * socket refused it for lack of room (other errors are not about room).
+ */
+void ovs_upcall_fair_result(struct ovs_upcall_fair *f,
+			    const struct ovs_fair_params *p, bool delivered,
+			    bool full, unsigned long now);
+
+#endif /* OVS_UPCALL_FAIR_H */
