@@ -493,8 +493,8 @@ int ovsdp_dp_set(struct ovsdp *h, int dp_ifindex, const char *name,
 }
 
 int ovsdp_dp_set_per_cpu_pids(struct ovsdp *h, int dp_ifindex,
-			      const char *name, const uint32_t *pids,
-			      size_t n)
+			      const char *name, uint32_t user_features,
+			      const uint32_t *pids, size_t n)
 {
 	struct nl_msg *msg;
 	int err;
@@ -504,7 +504,8 @@ int ovsdp_dp_set_per_cpu_pids(struct ovsdp *h, int dp_ifindex,
 	msg = dp_req(h, OVS_DP_CMD_SET, NLM_F_ACK, dp_ifindex, name, &err);
 	if (!msg)
 		return err;
-	if (nla_put(msg, OVS_DP_ATTR_PER_CPU_PIDS, 4 * n, pids) < 0) {
+	if (nla_put_u32(msg, OVS_DP_ATTR_USER_FEATURES, user_features) < 0 ||
+	    nla_put(msg, OVS_DP_ATTR_PER_CPU_PIDS, 4 * n, pids) < 0) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

@@ -247,7 +247,7 @@ static int take_upcalls(struct monitor *m, const struct ovsdp_dp_info *dp)
 		for (i = 0; i < n; i++)
 			pids[i] = m->pid;
 		rc = ovsdp_dp_set_per_cpu_pids(m->h, dp->dp_ifindex, NULL,
-					       pids, n);
+					       dp->user_features, pids, n);
 		if (rc)
 			return dpctl_fail(m->h, "redirecting per-CPU upcalls",
 					  rc);
@@ -299,7 +299,8 @@ static int give_back_upcalls(struct monitor *m)
 	    dp.n_per_cpu_pids && dp.per_cpu_pids[0] == m->pid &&
 	    m->n_cpu_pids) {
 		rc = ovsdp_dp_set_per_cpu_pids(m->h, m->up_ifindex, NULL,
-					       m->cpu_pids, m->n_cpu_pids);
+					       dp.user_features, m->cpu_pids,
+					       m->n_cpu_pids);
 		if (rc)
 			ret = dpctl_fail(m->h, "restoring per-CPU PIDs", rc);
 	}

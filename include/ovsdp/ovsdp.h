@@ -87,11 +87,13 @@ int ovsdp_dp_set(struct ovsdp *h, int dp_ifindex, const char *name,
 /*
  * Sets OVS_DP_ATTR_PER_CPU_PIDS (upcall socket of each CPU, used when
  * the datapath has OVS_DP_F_DISPATCH_UPCALL_PER_CPU); @n may be at most
- * OVSDP_MAX_CPU_PIDS.
+ * OVSDP_MAX_CPU_PIDS.  @user_features is sent along: the in-tree module
+ * resets the features of a datapath SET without them to 0 (and then
+ * ignores the PIDs), so pass the datapath's current features.
  */
 int ovsdp_dp_set_per_cpu_pids(struct ovsdp *h, int dp_ifindex,
-			      const char *name, const uint32_t *pids,
-			      size_t n);
+			      const char *name, uint32_t user_features,
+			      const uint32_t *pids, size_t n);
 /* Calls @cb per datapath; a non-zero return from @cb stops and is returned. */
 int ovsdp_dp_dump(struct ovsdp *h, ovsdp_dp_cb cb, void *arg);
 

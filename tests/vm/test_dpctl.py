@@ -115,17 +115,20 @@ def in_background(fn, *args, **kw):
     return join
 
 
-def _capture(ready, wait):
-    """In a host's netns: frames carrying MARK received on eth0 within
-    @wait seconds; touches @ready once listening."""
+def _capture(ready, done, grace):
+    """In a host's netns: frames carrying MARK received on eth0 until
+    @grace seconds after file @done appears; touches @ready once
+    listening."""
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                       socket.htons(0x0003))
     s.bind(("eth0", 0))
     s.setblocking(False)
     open(ready, "w").close()
     got = []
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        if os.path.exists(done):
+            deadline = min(deadline, time.monotonic() + grace)
         if not select.select([s], [], [], 0.1)[0]:
             continue
         try:
@@ -137,16 +140,22 @@ def _capture(ready, wait):
     return got
 
 
-def capture_while(host, action, tmp_path, wait=2.0):
-    """Captures marked frames in @host while running action()."""
+def capture_while(host, action, tmp_path, grace=0.5):
+    """Captures marked frames in @host while running action() and for
+    @grace seconds after it."""
     ready = str(tmp_path / ("ready-" + host.ns))
-    join = in_background(host.call, _capture, ready, wait,
-                         timeout=wait + 30)
+    done = str(tmp_path / ("done-" + host.ns))
+    for f in (ready, done):
+        if os.path.exists(f):
+            os.unlink(f)
+    join = in_background(host.call, _capture, ready, done, grace,
+                         timeout=90)
     vmlib.wait_for(lambda: os.path.exists(ready), timeout=20,
                    what="capture socket")
     try:
         action()
     finally:
+        open(done, "w").close()
         got = join()
     return got
 
