@@ -67,6 +67,25 @@ check-vm: modules userspace
 demo: modules
 	$(RUN_VM) -- bash tests/vm/demo.sh
 
+# The benchmark (not a test; see README "Benchmark"): the upstream module
+# and ours take turns in one VM boot, then the host-side callgrind counts
+# of the portable flow table (workload 7).  BENCH_ARGS go to bench.py, e.g.
+# BENCH_ARGS="--reps 5" or BENCH_ARGS="--only w1 w2".
+BENCH_ARGS ?=
+BENCH_OUT ?= bench-results
+bench: modules userspace
+	$(MAKE) -C tests/bench
+	@mkdir -p $(BENCH_OUT)
+	$(PYTHON) tests/vm/run_vm.py --kver $(KVER) --none --timeout 5400 \
+		--artifacts $(BENCH_OUT)/vm -- \
+		$(PYTHON) tests/bench/bench.py $(BENCH_ARGS)
+	cp $(BENCH_OUT)/vm/results.json $(BENCH_OUT)/raw.json
+	$(MAKE) -s -C tests/unit bench bench-insert | tee $(BENCH_OUT)/callgrind.txt
+	$(PYTHON) tests/bench/report.py $(BENCH_OUT)/raw.json \
+		--callgrind $(BENCH_OUT)/callgrind.txt \
+		--json $(BENCH_OUT)/results.json --png $(BENCH_OUT)/bench.png \
+		--table $(BENCH_OUT)/table.txt
+
 vm-shell: modules userspace
 	$(RUN_VM) --shell
 

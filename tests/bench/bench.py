@@ -133,9 +133,11 @@ TRAFFIC = {
     # NIPS destinations x NPORTS ports, uniformly: the spread workload
     # (filled in by main() from the command line).
     "spread": [],
-    # A new 5-tuple for nearly every packet: every packet a miss.
+    # A new 5-tuple and source MAC for nearly every packet: every packet
+    # a miss, also for learning switches whose flows match on MACs.
     "miss": ["src_min 10.1.0.0", "src_max 10.1.255.255", "flag IPSRC_RND",
-             "udp_src_min 1024", "udp_src_max 65535", "flag UDPSRC_RND"],
+             "udp_src_min 1024", "udp_src_max 65535", "flag UDPSRC_RND",
+             "src_mac_count 65536", "flag MACSRC_RND"],
 }
 
 
@@ -184,9 +186,9 @@ class Pktgen:
 
 # ---- datapath helpers ----
 
-def dp_stats():
+def dp_stats(dp=DP):
     with ovsnl.Ovs() as o:
-        m = o.dp_get(DP)
+        m = o.dp_get(dp)
     hit, missed, lost, flows = struct_unpack("QQQQ",
                                              m.attrs[OVS["OVS_DP_ATTR_STATS"]])
     mf = m.attrs[OVS["OVS_DP_ATTR_MEGAFLOW_STATS"]]
@@ -208,6 +210,11 @@ def make_dp(ports):
         dpi = o.dp_new(DP).dp_ifindex
         for i, name in enumerate(ports, 1):
             o.port_new(dpi, name, OVS["OVS_VPORT_TYPE_NETDEV"], port_no=i)
+
+
+def del_dp(name):
+    with ovsnl.Ovs() as o:
+        o.dp_del(name)
 
 
 def flush():
@@ -314,6 +321,54 @@ class Bench:
         self.record(workload="w4", config="minimal installer", module=mod,
                     rep=rep, **r)
 
+    def setup_rate(self, dp):
+        """Every packet a miss, for --duration: the datapath's flows and
+        counters before and after."""
+        s0, t0 = dp_stats(dp), time.monotonic()
+        with Pktgen(self.net, "g0", self.net.sink.mac, "miss"):
+            time.sleep(self.args.duration)
+            s1, t1 = dp_stats(dp), time.monotonic()
+        dt = t1 - t0
+        return {"installed_per_s": (s1["flows"] - s0["flows"]) / dt,
+                "lost_per_s": (s1["lost"] - s0["lost"]) / dt,
+                "missed_per_s": (s1["missed"] - s0["missed"]) / dt,
+                "flows": s1["flows"]}
+
+    def w4_vswitchd(self, mod, rep):
+        """The distribution's ovs-vswitchd with the NORMAL action: its
+        megaflows match the source MAC, so every packet sets up a flow."""
+        del_dp(DP)
+        ovs = vmlib.Ovs().start()
+        try:
+            ovs.vsctl("add-br", "br0", "--", "add-port", "br0", "g1",
+                      "--", "add-port", "br0", "s1", "--", "set",
+                      "Open_vSwitch", ".", "other_config:max-idle=60000")
+            # Let it settle: handlers up, initial flows gone.
+            time.sleep(2)
+            r = self.setup_rate("ovs-system")
+        finally:
+            ovs.stop()
+        self.record(workload="w4", config="ovs-vswitchd", module=mod,
+                    rep=rep, **r)
+
+    def w4_switchd(self, mod, rep):
+        """Our daemon, same traffic (its flows match the MACs too), no
+        per-port rate limit."""
+        p = subprocess.Popen([SWITCHD, "--dp", DP, "--port", "g1", "--port",
+                              "s1", "--rate", "0", "--idle-time", "60"],
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(2)
+            if p.poll() is not None:
+                raise RuntimeError("ovsdp-switchd exited: %s" % p.returncode)
+            r = self.setup_rate(DP)
+        finally:
+            p.terminate()
+            p.wait(30)
+        self.record(workload="w4", config="ovsdp-switchd", module=mod,
+                    rep=rep, **r)
+
     def w5_fairness(self, mod, rep):
         for mode in ("per-cpu", "per-vport"):
             flush()
@@ -404,6 +459,8 @@ def main():
     p.add_argument("--spread-ips", type=int, default=100)
     p.add_argument("--spread-ports", type=int, default=1000)
     p.add_argument("--b-flows", type=int, default=40)
+    p.add_argument("--no-vswitchd", action="store_true",
+                   help="skip workload 4 with ovs-vswitchd")
     p.add_argument("--only", nargs="+", default=None,
                    help="workloads to run (ceiling w1 w2 w3 w4 w5)")
     p.add_argument("--out", default=os.path.join(
@@ -439,6 +496,11 @@ def main():
                 b.w4_setup(mod, rep)
             if "w5" in want:
                 b.w5_fairness(mod, rep)
+            if "w4" in want and mod == "ours":
+                flush()
+                b.w4_switchd(mod, rep)
+            if "w4" in want and not args.no_vswitchd:
+                b.w4_vswitchd(mod, rep)
             unload()
     meta = {"kernel": platform.release(), "reps": args.reps,
             "duration_s": args.duration, "warm_s": args.warm,

@@ -3,7 +3,8 @@
 """Summarise a results.json of tests/bench/bench.py: a table on stdout, a
 summary JSON next to it, and a PNG chart.
 
-    report.py RESULTS.json [--json OUT.json] [--png OUT.png]
+    report.py RAW.json [--callgrind TXT] [--json OUT.json] [--png OUT.png]
+              [--table OUT.txt]
 
 For every (workload, configuration, module) the repetitions are reduced to
 their median and spread ((max - min) / median).  Ratios compare medians of
@@ -12,6 +13,7 @@ one boot: ours / upstream, and packets/s / the direct veth ceiling.
 
 import argparse
 import json
+import re
 import statistics
 import sys
 
@@ -177,24 +179,74 @@ def chart(rows, path):
     fig.savefig(path, dpi=110)
 
 
+def parse_callgrind(path):
+    """Workload 7: the lines `make -C tests/unit bench bench-insert`
+    prints, "masks 8 hot: 346 instructions/lookup" and
+    "flows 1000: 812 instructions/insert"."""
+    rows = []
+    with open(path) as fh:
+        for line in fh:
+            m = re.match(r"masks (\d+) (\w+): (\d+) instructions/lookup",
+                         line)
+            if m:
+                rows.append({"what": "lookup", "masks": int(m.group(1)),
+                             "mode": m.group(2),
+                             "instructions": int(m.group(3))})
+            m = re.match(r"flows (\d+): (\d+) instructions/insert", line)
+            if m:
+                rows.append({"what": "insert", "flows": int(m.group(1)),
+                             "instructions": int(m.group(2))})
+    return rows
+
+
+def print_callgrind(rows, out=sys.stdout):
+    if not rows:
+        return
+    print("\n== 7: host callgrind of the portable flow table, ours only "
+          "(deterministic: compare between commits)", file=out)
+    modes = []
+    for r in rows:
+        if r["what"] == "lookup" and r["mode"] not in modes:
+            modes.append(r["mode"])
+    print("  instructions/lookup, 10k flows   " +
+          "".join("%10s" % m for m in modes), file=out)
+    for n in sorted({r["masks"] for r in rows if r["what"] == "lookup"}):
+        cells = []
+        for mode in modes:
+            r = next((x for x in rows if x["what"] == "lookup" and
+                      x["masks"] == n and x["mode"] == mode), None)
+            cells.append("%10s" % (r["instructions"] if r else "-"))
+        print("  %4d masks                       " % n + "".join(cells),
+              file=out)
+    for r in rows:
+        if r["what"] == "insert":
+            print("  insert into a table of %6d flows: %d instructions" %
+                  (r["flows"], r["instructions"]), file=out)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("results")
     p.add_argument("--json")
     p.add_argument("--png")
     p.add_argument("--table", help="also write the table to this file")
+    p.add_argument("--callgrind", help="output of make -C tests/unit bench")
     args = p.parse_args()
     with open(args.results) as fh:
         data = json.load(fh)
     rows = summarise(data["results"])
+    cg = parse_callgrind(args.callgrind) if args.callgrind else []
     print_table(rows, data["meta"])
+    print_callgrind(cg)
     if args.table:
         with open(args.table, "w") as fh:
             print_table(rows, data["meta"], out=fh)
+            print_callgrind(cg, out=fh)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"meta": data["meta"], "summary": rows,
-                       "results": data["results"]}, fh, indent=1)
+                       "callgrind": cg, "results": data["results"]}, fh,
+                      indent=1)
     if args.png:
         chart(rows, args.png)
 

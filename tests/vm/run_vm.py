@@ -300,6 +300,9 @@ def parse_args(argv):
                    help="seconds before the VM is killed (default 1500)")
     p.add_argument("--log", help="console+dmesg log file (default "
                    "tests/vm/.cache/last-console.log)")
+    p.add_argument("--artifacts", metavar="DIR",
+                   help="also copy what the guest wrote to $OVSDP_VM_OUT "
+                   "here (last-artifacts is shared by concurrent runs)")
     p.add_argument("--memory", default="2G")
     p.add_argument("--smp", type=int, default=2)
     p.add_argument("--cwd", default=os.getcwd(),
@@ -371,10 +374,11 @@ def run(args, kver, initrd, outdir, log):
     with open(log, "w") as fh:
         fh.write(tail(console, 10 ** 9))
         fh.write("\n===== dmesg at exit =====\n" + dmesg)
-    keep = os.path.join(CACHE, "last-artifacts")
-    shutil.rmtree(keep, ignore_errors=True)
-    shutil.copytree(outdir, keep, ignore=shutil.ignore_patterns(
-        "stage2.sh", "console.log", "status"))
+    for keep in [os.path.join(CACHE, "last-artifacts")] + (
+            [args.artifacts] if args.artifacts else []):
+        shutil.rmtree(keep, ignore_errors=True)
+        shutil.copytree(outdir, keep, ignore=shutil.ignore_patterns(
+            "stage2.sh", "console.log", "status"))
     status = None
     try:
         with open(os.path.join(outdir, "status")) as fh:
