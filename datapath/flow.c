@@ -7,6 +7,136 @@
 
 static struct kmem_cache *ovs_flow_slab;
 
+/*
+ * Per-CPU statistics are handed out in slots of blocks of
+ * OVS_FLOW_STATS_PER_BLOCK, rather than by one alloc_percpu() per flow: the
+ * per-CPU allocator is slow (a global mutex and a bitmap search, slower
+ * the more it holds), and installing flows at a high rate spent a large
+ * share of its time there.  A flow's stats pointer is still an ordinary
+ * per-CPU pointer (the block's plus the slot), so the packet path does
+ * not change.
+ *
+ * Blocks with a free slot sit on ovs_stats_partial.  A block whose last
+ * slot is given back is freed, unless it is the only block there: that
+ * one stays as a spare, so that a table hovering around a multiple of the
+ * block size does not allocate and free a block per flow.  Slots are
+ * given back from RCU callbacks, hence the BH-safe lock.
+ */
+#define OVS_STATS_ALL_FREE	U64_MAX
+
+struct ovs_stats_block {
+	struct hlist_node node;		/* in ovs_stats_partial */
+	struct ovs_flow_cpu_stats __percpu *stats;
+	u64 free;			/* bit n: slot n is free */
+};
+
+static DEFINE_SPINLOCK(ovs_stats_lock);
+static HLIST_HEAD(ovs_stats_partial);
+
+static struct ovs_stats_block *ovs_stats_block_alloc(void)
+{
+	struct ovs_stats_block *blk;
+
+	/* The free map has a bit per slot, all set when all are free. */
+	BUILD_BUG_ON(OVS_FLOW_STATS_PER_BLOCK != 64);
+	blk = kmalloc(sizeof(*blk), GFP_KERNEL);
+	if (!blk)
+		return NULL;
+	blk->stats = __alloc_percpu(array_size(sizeof(*blk->stats),
+					       OVS_FLOW_STATS_PER_BLOCK),
+				    __alignof__(*blk->stats));
+	if (!blk->stats) {
+		kfree(blk);
+		return NULL;
+	}
+	blk->free = OVS_STATS_ALL_FREE;
+	return blk;
+}
+
+static void ovs_stats_block_free(struct ovs_stats_block *blk)
+{
+	free_percpu(blk->stats);
+	kfree(blk);
+}
+
+/* Give @flow zeroed per-CPU statistics.  Process context. */
+static int ovs_flow_stats_alloc(struct ovs_flow *flow)
+{
+	struct ovs_stats_block *blk, *new = NULL;
+	unsigned int slot;
+	int cpu;
+
+	spin_lock_bh(&ovs_stats_lock);
+	if (hlist_empty(&ovs_stats_partial)) {
+		/* The per-CPU allocator may sleep: not under the lock. */
+		spin_unlock_bh(&ovs_stats_lock);
+		new = ovs_stats_block_alloc();
+		if (!new)
+			return -ENOMEM;
+		spin_lock_bh(&ovs_stats_lock);
+		hlist_add_head(&new->node, &ovs_stats_partial);
+	}
+	blk = hlist_entry(ovs_stats_partial.first, struct ovs_stats_block,
+			  node);
+	slot = __ffs64(blk->free);
+	blk->free &= ~BIT_ULL(slot);
+	if (!blk->free)
+		hlist_del_init(&blk->node);
+	spin_unlock_bh(&ovs_stats_lock);
+
+	flow->stats_block = blk;
+	flow->stats_slot = slot;
+	flow->stats = blk->stats + slot;
+	/* A slot given back keeps its last flow's counts. */
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(flow->stats, cpu), 0, sizeof(*flow->stats));
+	return 0;
+}
+
+/* Give back @flow's slot.  Process or softirq context. */
+static void ovs_flow_stats_free(struct ovs_flow *flow)
+{
+	struct ovs_stats_block *blk = flow->stats_block;
+	bool drop = false;
+
+	if (!blk)
+		return;
+	spin_lock_bh(&ovs_stats_lock);
+	if (!blk->free)
+		hlist_add_head(&blk->node, &ovs_stats_partial);
+	blk->free |= BIT_ULL(flow->stats_slot);
+	if (blk->free == OVS_STATS_ALL_FREE &&
+	    (ovs_stats_partial.first != &blk->node || blk->node.next)) {
+		hlist_del(&blk->node);
+		drop = true;
+	}
+	spin_unlock_bh(&ovs_stats_lock);
+	if (drop)
+		ovs_stats_block_free(blk);
+}
+
+/* Free the spare block.  A block still in use belongs to a leaked flow:
+ * it is kept, as freeing it could only make matters worse.
+ */
+static void ovs_stats_pool_exit(void)
+{
+	struct ovs_stats_block *blk;
+	struct hlist_node *tmp;
+
+	spin_lock_bh(&ovs_stats_lock);
+	hlist_for_each_entry_safe(blk, tmp, &ovs_stats_partial, node) {
+		if (blk->free != OVS_STATS_ALL_FREE) {
+			pr_warn("openvswitch: flow statistics leaked\n");
+			continue;
+		}
+		hlist_del(&blk->node);
+		spin_unlock_bh(&ovs_stats_lock);
+		ovs_stats_block_free(blk);
+		spin_lock_bh(&ovs_stats_lock);
+	}
+	spin_unlock_bh(&ovs_stats_lock);
+}
+
 int ovs_flow_cache_init(void)
 {
 	ovs_flow_slab = kmem_cache_create("ovs_flow", sizeof(struct ovs_flow),
@@ -18,6 +148,7 @@ void ovs_flow_cache_exit(void)
 {
 	/* Flows still queued for freeing go back to the cache first. */
 	rcu_barrier();
+	ovs_stats_pool_exit();
 	kmem_cache_destroy(ovs_flow_slab);
 	ovs_flow_slab = NULL;
 }
@@ -33,8 +164,7 @@ struct ovs_flow *ovs_flow_alloc(void)
 	if (!flow)
 		return ERR_PTR(-ENOMEM);
 
-	flow->stats = alloc_percpu(struct ovs_flow_cpu_stats);
-	if (!flow->stats)
+	if (ovs_flow_stats_alloc(flow))
 		goto err_free_flow;
 	return flow;
 
@@ -62,7 +192,7 @@ void ovs_flow_free(struct ovs_flow *flow)
 		ovs_flow_mask_free(flow->mask);
 	/* No reader can reach the flow any more, so neither its actions. */
 	kfree(rcu_dereference_protected(flow->acts, 1));
-	free_percpu(flow->stats);
+	ovs_flow_stats_free(flow);
 	if (ovs_flow_slab)
 		kmem_cache_free(ovs_flow_slab, flow);
 	else

@@ -63,8 +63,13 @@ struct ovs_mask_cache {
 #define OVS_MC_PROBES		4
 #define OVS_MC_PROBE_SHIFT	8
 
-/* An index is grown past one flow per bucket, shrunk below a quarter. */
+/* An index is grown past one flow per bucket, shrunk below a quarter.
+ * Growing is put off while the bucket array before the current one may
+ * still have readers (see ovs_index_rebuild()), up to a load of
+ * OVS_INDEX_DEFER_LOAD: past that, the insert waits for them.
+ */
 #define OVS_INDEX_MAX_LOAD	1
+#define OVS_INDEX_DEFER_LOAD	4
 #define OVS_INDEX_MIN_LOAD_DIV	4
 
 /* Writers hold the caller's mutex; read-only control-path helpers may be
@@ -260,16 +265,32 @@ static int ovs_index_rebuild(struct ovs_flow_table *tbl, bool ufid,
 	return 0;
 }
 
-/* Keep the load of an index between a quarter and one flow per bucket.
+/*
+ * Keep the load of an index between a quarter and one flow per bucket.
  * Failing to resize only costs speed, so errors are ignored.
+ *
+ * A burst of inserts into a small table grows it several times in quick
+ * succession, faster than grace periods elapse: waiting for each one
+ * would make the burst sleep most of the time.  So while the previous
+ * rebuild's readers may still be around, growing is put off and the
+ * chains get somewhat longer; the first insert after the grace period
+ * grows the index straight to the size the count needs.  Only a load
+ * past OVS_INDEX_DEFER_LOAD makes an insert wait.
  */
 static void ovs_index_grow(struct ovs_flow_table *tbl, bool ufid, u32 count)
 {
 	struct ovs_flow_index *ti = ovs_tbl_deref(*ovs_index_slot(tbl, ufid));
+	u32 n_buckets = ti->n_buckets;
+	bool may_sleep;
 
-	if (count > ti->n_buckets * OVS_INDEX_MAX_LOAD &&
-	    ti->n_buckets < (U32_MAX >> 2))
-		ovs_index_rebuild(tbl, ufid, ti->n_buckets * 2, true);
+	if (count <= n_buckets * OVS_INDEX_MAX_LOAD ||
+	    n_buckets >= (U32_MAX >> 2))
+		return;
+	may_sleep = count > n_buckets * OVS_INDEX_DEFER_LOAD;
+	while (n_buckets * OVS_INDEX_MAX_LOAD < count &&
+	       n_buckets < (U32_MAX >> 2))
+		n_buckets *= 2;
+	ovs_index_rebuild(tbl, ufid, n_buckets, may_sleep);
 }
 
 static void ovs_index_shrink(struct ovs_flow_table *tbl, bool ufid, u32 count)

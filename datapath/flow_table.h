@@ -8,8 +8,8 @@
  * ovs_flow_table_lookup() in addition needs BHs disabled because it uses
  * per-CPU state.  Everything else is a writer: the caller serializes all
  * writers with one mutex (ovs_mutex).  Readers never wait for writers and
- * writers never wait for readers, except that growing an index may sleep
- * for a grace period (see ovs_flow_table_insert()).
+ * writers never wait for readers, except that growing an index may, in a
+ * burst of inserts, sleep for a grace period (see ovs_flow_table_insert()).
  *
  * Portable: built both into the module and into the userspace tests.
  */
@@ -107,8 +107,9 @@ struct ovs_flow *ovs_flow_table_lookup_ufid(struct ovs_flow_table *tbl,
  * one is created.  flow->key is masked in place.  Does not check for
  * duplicates: look up first.  Returns 0, -EINVAL (bad range) or -ENOMEM;
  * on error the table is unchanged and the flow still the caller's.  May
- * sleep (growing an index right after another rebuild waits for the
- * grace period that frees the old bucket array's users).
+ * sleep: an index is not rebuilt again until the readers of the bucket
+ * array before the current one are gone; growing is put off until then,
+ * but once an index holds 4 flows per bucket the insert waits for them.
  */
 int ovs_flow_table_insert(struct ovs_flow_table *tbl, struct ovs_flow *flow,
 			  const struct ovs_key *mask,

@@ -66,36 +66,59 @@ void shim_kfree_rcu_cb(struct rcu_head *head)
 	kfree(head->shim_base);
 }
 
+/* Scrambles the descriptor address kept in each word of the shadow. */
+#define SHIM_PERCPU_SCRAMBLE	0x5a5a0000a5a50000UL
+
 void *__alloc_percpu(size_t size, size_t align)
 {
+	size_t words = (size + sizeof(long) - 1) / sizeof(long);
 	struct shim_percpu *pcp;
+	size_t i;
 	int cpu;
 
 	if (shim_alloc_should_fail())
 		return NULL;
-	pcp = calloc(1, sizeof(*pcp));
+	if (!words)
+		words = 1;
+	pcp = calloc(1, sizeof(*pcp) + words * sizeof(long));
 	if (!pcp)
 		return NULL;
 	pcp->magic = SHIM_PERCPU_MAGIC;
 	pcp->size = size;
+	for (i = 0; i < words; i++)
+		pcp->shadow[i] = (unsigned long)pcp ^ SHIM_PERCPU_SCRAMBLE;
 	for (cpu = 0; cpu < SHIM_NR_CPUS; cpu++) {
 		pcp->area[cpu] = calloc(1, size ? size : 1);
 		if (!pcp->area[cpu]) {
-			free_percpu(pcp);
+			free_percpu(pcp->shadow);
 			return NULL;
 		}
 	}
+	return pcp->shadow;
+}
+
+/* The allocation a per-CPU pointer (possibly inside it) belongs to. */
+static struct shim_percpu *shim_percpu_of(const void *ptr)
+{
+	const unsigned long *word;
+	struct shim_percpu *pcp;
+
+	word = (const unsigned long *)((unsigned long)ptr &
+				       ~(sizeof(long) - 1));
+	pcp = (struct shim_percpu *)(*word ^ SHIM_PERCPU_SCRAMBLE);
+	assert(pcp->magic == SHIM_PERCPU_MAGIC);
 	return pcp;
 }
 
 void free_percpu(void *ptr)
 {
-	struct shim_percpu *pcp = ptr;
+	struct shim_percpu *pcp;
 	int cpu;
 
-	if (!pcp)
+	if (!ptr)
 		return;
-	assert(pcp->magic == SHIM_PERCPU_MAGIC);
+	pcp = shim_percpu_of(ptr);
+	assert(ptr == (void *)pcp->shadow);	/* not an inner pointer */
 	pcp->magic = 0;
 	for (cpu = 0; cpu < SHIM_NR_CPUS; cpu++)
 		free(pcp->area[cpu]);
@@ -104,11 +127,12 @@ void free_percpu(void *ptr)
 
 void *shim_per_cpu_ptr(const void *ptr, int cpu)
 {
-	const struct shim_percpu *pcp = ptr;
+	const struct shim_percpu *pcp = shim_percpu_of(ptr);
+	size_t off = (const char *)ptr - (const char *)pcp->shadow;
 
-	assert(pcp->magic == SHIM_PERCPU_MAGIC);
+	assert(off < (pcp->size ? pcp->size : 1));
 	assert(cpu >= 0 && cpu < SHIM_NR_CPUS);
-	return pcp->area[cpu];
+	return (char *)pcp->area[cpu] + off;
 }
 
 /* Deterministic, so that a failing test run can be repeated exactly. */

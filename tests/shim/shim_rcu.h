@@ -241,14 +241,19 @@ static inline void shim_set_cpu(int cpu)
 
 /*
  * A per-CPU allocation: one separate, zeroed block per simulated CPU.  The
- * __percpu pointer handed out is the descriptor itself, so dereferencing
- * it without per_cpu_ptr()/this_cpu_ptr() reads garbage rather than
- * silently working.
+ * __percpu pointer handed out points into a "shadow" of the allocation's
+ * size that follows the descriptor: every word of it holds the
+ * descriptor's address, scrambled, so that dereferencing a per-CPU
+ * pointer without per_cpu_ptr()/this_cpu_ptr() reads garbage rather than
+ * silently working, while pointer arithmetic inside the allocation works
+ * as in the kernel (per_cpu_ptr(base + i, cpu) is element i of that CPU's
+ * copy).
  */
 struct shim_percpu {
 	unsigned long magic;
 	size_t size;
 	void *area[SHIM_NR_CPUS];
+	unsigned long shadow[];
 };
 
 #define SHIM_PERCPU_MAGIC	0x70637075UL

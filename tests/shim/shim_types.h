@@ -45,6 +45,11 @@ typedef int64_t s64;
 #define ALIGN(x, a) (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
 #define BIT(n) (1UL << (n))
 #define BIT_ULL(n) (1ULL << (n))
+#ifndef U64_MAX
+#define U64_MAX ((u64)~0ULL)
+#endif
+/* Index of the lowest set bit; undefined for 0, as in the kernel. */
+#define __ffs64(x) ((unsigned long)__builtin_ctzll(x))
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
