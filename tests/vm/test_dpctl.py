@@ -725,3 +725,51 @@ def test_dpctl_documented_examples(dp):
     dpctl("del-flow", DP, "ufid:0123456789abcdef0123456789abcdef")
     dpctl("add-flow", DP, key, str(p1))
     assert flows("-m", DP, "in_port(%d)" % p2)[0].startswith(key + ", ")
+
+
+SWITCHD = os.path.join(vmlib.REPO, "tools", "ovsdp-switchd")
+
+
+@pytest.mark.dataplane
+def test_dpctl_monitor_borrows_upcalls_from_switchd(host_pair, make_host,
+                                                    monitor, tmp_path):
+    """--upcalls takes a running daemon's upcalls only while it runs; a
+    plain monitor leaves the daemon alone."""
+    h1, h2 = host_pair
+    h3 = make_host("h3", "10.0.0.3", "p3")
+    vmlib.run_p([DPCTL, "del-dp", DP])
+    pidfile = str(tmp_path / "switchd.pid")
+    vmlib.run([SWITCHD, "--dp", DP, "--create", "--port", "p1", "--port",
+               "p2", "--port", "p3", "--detach", "--pidfile", pidfile,
+               "--ctl", str(tmp_path / "switchd.ctl"), "--log-file",
+               str(tmp_path / "switchd.log"), "--cleanup"], timeout=60)
+    with open(pidfile) as fh:
+        pid = int(fh.read())
+    try:
+        names = ("p1", "p2", "p3")
+        daemon_pids = {n: port_pids(n) for n in names}
+        assert all(p != [0] for p in daemon_pids.values()), daemon_pids
+
+        # Listening only: the daemon serves the misses and installs flows,
+        # which the monitor reports.
+        mon = monitor(DP)
+        assert h1.ping(h2, count=3) == 3
+        mon.wait_line(r"^flow new %s ufid:" % DP)
+        assert mon.stop() == 0
+        assert not [x for x in mon.lines() if x.startswith("upcall")]
+        assert {n: port_pids(n) for n in names} == daemon_pids
+
+        # Borrowing: h3's first packets reach the monitor, not the daemon.
+        mon = monitor("--upcalls", DP)
+        assert h3.ping(h1, count=2, timeout=1.0) == 0
+        mon.wait_line(r"^upcall miss %s port=%d .*packet=" % (
+            DP, port_no("p3")))
+        assert mon.stop() == 0
+        assert {n: port_pids(n) for n in names} == daemon_pids
+        # Given back: the daemon learns h3 now.
+        assert h3.ping(h1, count=3) == 3
+    finally:
+        os.kill(pid, signal.SIGTERM)
+        vmlib.wait_for(lambda: not os.path.exists(pidfile), timeout=20,
+                       what="switchd exit")
+        vmlib.run_p([DPCTL, "del-dp", DP])
