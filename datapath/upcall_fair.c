@@ -18,6 +18,8 @@ void ovs_upcall_fair_init(struct ovs_upcall_fair *f, unsigned long now)
 static void ovs_fair_roll(struct ovs_upcall_fair *f,
 			  const struct ovs_fair_params *p, unsigned long now)
 {
+	u32 i;
+
 	if (now - f->slice_start < p->slice)
 		return;
 
@@ -43,6 +45,10 @@ static void ovs_fair_roll(struct ovs_upcall_fair *f,
 
 	if (f->n_ports > 1)
 		f->shared_until = now + p->hold;
+	f->n_heavy = 0;
+	for (i = 0; i < f->n_ports; i++)
+		if (f->ports[i].sent > OVS_FAIR_MIN_SHARE)
+			f->heavy[f->n_heavy++] = f->ports[i].port_no;
 	f->prev_delivered = f->delivered;
 	f->slice_start = now;
 	f->admitted = 0;
@@ -77,9 +83,19 @@ static u32 *ovs_fair_port_sent(struct ovs_upcall_fair *f, u32 port_no)
 	return &f->ports[f->n_ports++].sent;
 }
 
-bool ovs_upcall_fair_admit(struct ovs_upcall_fair *f,
-			   const struct ovs_fair_params *p, u32 port_no,
-			   unsigned long now)
+static bool ovs_fair_was_heavy(const struct ovs_upcall_fair *f, u32 port_no)
+{
+	u32 i;
+
+	for (i = 0; i < f->n_heavy; i++)
+		if (f->heavy[i] == port_no)
+			return true;
+	return false;
+}
+
+enum ovs_fair_verdict ovs_upcall_fair_admit(struct ovs_upcall_fair *f,
+					    const struct ovs_fair_params *p,
+					    u32 port_no, unsigned long now)
 {
 	u32 *sent;
 
@@ -88,23 +104,27 @@ bool ovs_upcall_fair_admit(struct ovs_upcall_fair *f,
 	if (sent)
 		(*sent)++;
 	if (!ovs_fair_restricting(f, now))
-		return true;
+		return OVS_FAIR_SEND;
 
 	/*
 	 * The guaranteed share first (while the socket overflows, these
 	 * are also what finds out that it has room again), then whatever
 	 * the budget has left.
 	 */
-	if ((sent && *sent <= OVS_FAIR_MIN_SHARE) ||
-	    (!f->overflowing && f->admitted < f->budget)) {
+	if (sent && *sent <= OVS_FAIR_MIN_SHARE) {
 		f->admitted++;
-		return true;
+		return ovs_fair_was_heavy(f, port_no) ? OVS_FAIR_SEND :
+			OVS_FAIR_SEND_KEEP;
+	}
+	if (!f->overflowing && f->admitted < f->budget) {
+		f->admitted++;
+		return OVS_FAIR_SEND;
 	}
 	/* Demand still exceeds the budget: lifting the limits now would
 	 * only fill the socket again.
 	 */
 	f->congested_until = now + p->hold;
-	return false;
+	return OVS_FAIR_SHED;
 }
 
 void ovs_upcall_fair_result(struct ovs_upcall_fair *f,

@@ -69,6 +69,8 @@ struct ovs_upcall_fair {
 		u32 port_no;
 		u32 sent;		/* upcalls offered in this slice */
 	} ports[OVS_FAIR_PORTS];
+	u32 n_heavy;
+	u32 heavy[OVS_FAIR_PORTS];	/* beyond their share last slice */
 };
 
 struct ovs_fair_params {
@@ -78,10 +80,27 @@ struct ovs_fair_params {
 
 void ovs_upcall_fair_init(struct ovs_upcall_fair *f, unsigned long now);
 
+enum ovs_fair_verdict {
+	OVS_FAIR_SHED,		/* do not send: counted as lost */
+	OVS_FAIR_SEND,
+	/*
+	 * Within the guaranteed share of a port that was not flooding in
+	 * the last slice, while limits apply: if the socket refuses it, it
+	 * is worth keeping and sending again once there is room.
+	 */
+	OVS_FAIR_SEND_KEEP,
+};
+
 /* May an upcall from @port_no go to the socket now? */
-bool ovs_upcall_fair_admit(struct ovs_upcall_fair *f,
-			   const struct ovs_fair_params *p, u32 port_no,
-			   unsigned long now);
+enum ovs_fair_verdict ovs_upcall_fair_admit(struct ovs_upcall_fair *f,
+					    const struct ovs_fair_params *p,
+					    u32 port_no, unsigned long now);
+
+/* Refused since the last delivery: a send now would be refused too. */
+static inline bool ovs_upcall_fair_overflowing(const struct ovs_upcall_fair *f)
+{
+	return f->overflowing;
+}
 
 /*
  * The outcome of an admitted upcall: 0 delivered, @full true when the

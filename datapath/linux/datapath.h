@@ -47,6 +47,11 @@ struct ovs_dp_cpu_stats {
 struct ovs_upcall_share {
 	spinlock_t lock;
 	struct ovs_upcall_fair fair;
+	struct sk_buff_head kept;	/* refused, to be sent again */
+	struct timer_list retry;
+	struct ovs_dp *dp;
+	u32 portid;			/* the socket */
+	bool dead;			/* array being freed: keep nothing */
 };
 
 /*
@@ -159,8 +164,12 @@ struct ovs_dp *ovs_dp_lookup_msg(struct net *net, const struct ovs_header *h,
 				 struct netlink_ext_ack *extack);
 void ovs_dp_destroy(struct ovs_dp *dp);
 void ovs_dp_stats_sum(const struct ovs_dp *dp, struct ovs_dp_cpu_stats *sum);
-/* upcall.c: a per-CPU array with its fair-share state (frees @arr). */
-struct ovs_pid_array *ovs_upcall_add_shares(struct ovs_pid_array *arr);
+/* upcall.c: a per-CPU array with its fair-share state (frees @arr), and
+ * the teardown of that state before the array is freed.
+ */
+struct ovs_pid_array *ovs_upcall_add_shares(struct ovs_dp *dp,
+					    struct ovs_pid_array *arr);
+void ovs_upcall_shares_stop(struct ovs_pid_array *arr);
 int ovs_dp_set_upcall_pids(struct ovs_pid_array __rcu **slot,
 			   const struct nlattr *attr,
 			   struct netlink_ext_ack *extack);

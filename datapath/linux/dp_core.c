@@ -158,8 +158,10 @@ void ovs_pid_array_replace(struct ovs_pid_array __rcu **slot,
 	struct ovs_pid_array *old = ovs_deref(*slot);
 
 	rcu_assign_pointer(*slot, arr);
-	if (old)
+	if (old) {
+		ovs_upcall_shares_stop(old);
 		kfree_rcu(old, rcu);
+	}
 }
 
 int ovs_dp_set_upcall_pids(struct ovs_pid_array __rcu **slot,
@@ -218,5 +220,8 @@ void ovs_dp_destroy(struct ovs_dp *dp)
 	if (vport)
 		ovs_vport_del(vport);
 
+	/* No port feeds it any more: stop its upcall retries for good. */
+	if (ovs_deref(dp->cpu_pids))
+		ovs_upcall_shares_stop(ovs_deref(dp->cpu_pids));
 	call_rcu(&dp->rcu, ovs_dp_free_rcu);
 }

@@ -145,7 +145,7 @@ static int ovs_dp_apply(struct ovs_dp *dp, struct nlattr **a,
 
 		arr = ovs_pid_array_parse(a[OVS_DP_ATTR_PER_CPU_PIDS], extack);
 		if (!IS_ERR(arr))
-			arr = ovs_upcall_add_shares(arr);
+			arr = ovs_upcall_add_shares(dp, arr);
 		if (IS_ERR(arr))
 			return PTR_ERR(arr);
 		ovs_pid_array_replace(&dp->cpu_pids, arr);

@@ -43,11 +43,43 @@ u32 ovs_dp_upcall_portid(const struct ovs_dp *dp, const struct ovs_vport *vport,
 /* ---- fair shares of per-CPU upcall sockets ---- */
 
 /*
+ * Upcalls of quiet ports that a full socket refused are kept, at most
+ * OVS_KEPT_MAX per socket and for at most OVS_KEPT_AGE, and sent again
+ * from a timer once the socket takes messages again (a netlink socket
+ * that overflowed refuses everything until its reader has emptied it).
+ */
+#define OVS_KEPT_MAX	64
+#define OVS_KEPT_AGE	HZ
+#define OVS_RETRY_BATCH	16
+
+struct ovs_kept_cb {
+	unsigned long since;		/* jiffies when first refused */
+};
+
+#define OVS_KEPT_CB(msg) ((struct ovs_kept_cb *)(msg)->cb)
+
+static void ovs_upcall_retry(struct timer_list *t);
+
+/* Slices of 10 ms (at least a jiffy); congestion outlives its cause by
+ * a second.
+ */
+static const struct ovs_fair_params *ovs_fair_params(void)
+{
+	static const struct ovs_fair_params p = {
+		.slice = HZ / 100 ? HZ / 100 : 1,
+		.hold = HZ,
+	};
+
+	return &p;
+}
+
+/*
  * Returns a copy of the per-CPU array @arr with one ovs_upcall_share per
  * distinct socket among the entries a CPU can use, and frees @arr; or an
  * ERR_PTR (and @arr is freed too).
  */
-struct ovs_pid_array *ovs_upcall_add_shares(struct ovs_pid_array *arr)
+struct ovs_pid_array *ovs_upcall_add_shares(struct ovs_dp *dp,
+					    struct ovs_pid_array *arr)
 {
 	u32 used = min_t(u32, arr->n, nr_cpu_ids), i, j, k = 0;
 	size_t pids_sz, map_sz, size;
@@ -83,26 +115,45 @@ struct ovs_pid_array *ovs_upcall_add_shares(struct ovs_pid_array *arr)
 	out->shares = (struct ovs_upcall_share *)((char *)out + pids_sz +
 						  map_sz);
 	out->n_shares = k;
-	for (i = 0; i < k; i++) {
-		spin_lock_init(&out->shares[i].lock);
-		ovs_upcall_fair_init(&out->shares[i].fair, jiffies);
+	for (i = 0; i < used; i++) {
+		struct ovs_upcall_share *share = &out->shares[share_of[i]];
+
+		if (share->dp)
+			continue;	/* already set up */
+		spin_lock_init(&share->lock);
+		ovs_upcall_fair_init(&share->fair, jiffies);
+		__skb_queue_head_init(&share->kept);
+		timer_setup(&share->retry, ovs_upcall_retry, 0);
+		share->dp = dp;
+		share->portid = out->pids[i];
 	}
 	kfree(share_of);
 	kfree(arr);
 	return out;
 }
 
-/* Slices of 10 ms (at least a jiffy); congestion outlives its cause by
- * a second.
+/*
+ * Before @arr goes (it is freed after a grace period): no more keeping,
+ * kept upcalls are lost, the timer is stopped for good.  Process context,
+ * under ovs_mutex.
  */
-static const struct ovs_fair_params *ovs_fair_params(void)
+void ovs_upcall_shares_stop(struct ovs_pid_array *arr)
 {
-	static const struct ovs_fair_params p = {
-		.slice = HZ / 100 ? HZ / 100 : 1,
-		.hold = HZ,
-	};
+	u32 i;
 
-	return &p;
+	for (i = 0; i < arr->n_shares; i++) {
+		struct ovs_upcall_share *share = &arr->shares[i];
+		struct sk_buff *msg;
+
+		spin_lock_bh(&share->lock);
+		share->dead = true;
+		while ((msg = __skb_dequeue(&share->kept))) {
+			kfree_skb(msg);
+			ovs_dp_count_lost(share->dp);
+		}
+		spin_unlock_bh(&share->lock);
+		del_timer_sync(&share->retry);
+	}
 }
 
 /* The share of the socket this CPU's upcalls go to, in per-CPU mode. */
@@ -122,15 +173,16 @@ static struct ovs_upcall_share *ovs_upcall_share(const struct ovs_dp *dp)
 	return &pids->shares[pids->share_of[i]];
 }
 
-static bool ovs_upcall_admit(struct ovs_upcall_share *share, u32 port_no)
+static enum ovs_fair_verdict ovs_upcall_admit(struct ovs_upcall_share *share,
+					      u32 port_no)
 {
-	bool ok;
+	enum ovs_fair_verdict v;
 
 	spin_lock(&share->lock);
-	ok = ovs_upcall_fair_admit(&share->fair, ovs_fair_params(), port_no,
-				   jiffies);
+	v = ovs_upcall_fair_admit(&share->fair, ovs_fair_params(), port_no,
+				  jiffies);
 	spin_unlock(&share->lock);
-	return ok;
+	return v;
 }
 
 static void ovs_upcall_account(struct ovs_upcall_share *share, int err)
@@ -140,6 +192,107 @@ static void ovs_upcall_account(struct ovs_upcall_share *share, int err)
 	ovs_upcall_fair_result(&share->fair, ovs_fair_params(), !err,
 			       err == -EAGAIN, jiffies);
 	spin_unlock(&share->lock);
+}
+
+/* Keep @msg for the retry timer, or drop it as lost.  Under share->lock. */
+static void ovs_upcall_keep(struct ovs_upcall_share *share,
+			    struct sk_buff *msg, bool at_head)
+{
+	if (share->dead || skb_queue_len(&share->kept) >= OVS_KEPT_MAX) {
+		kfree_skb(msg);
+		ovs_dp_count_lost(share->dp);
+		return;
+	}
+	if (at_head) {
+		__skb_queue_head(&share->kept, msg);
+	} else {
+		OVS_KEPT_CB(msg)->since = jiffies;
+		__skb_queue_tail(&share->kept, msg);
+	}
+	if (!timer_pending(&share->retry))
+		mod_timer(&share->retry, jiffies + 1);
+}
+
+/* Send kept upcalls, oldest first, while the socket takes them. */
+static void ovs_upcall_retry(struct timer_list *t)
+{
+	struct ovs_upcall_share *share = from_timer(share, t, retry);
+	struct sk_buff *msg, *copy;
+	int n, err;
+
+	for (n = 0; n < OVS_RETRY_BATCH; n++) {
+		spin_lock(&share->lock);
+		msg = share->dead ? NULL : __skb_dequeue(&share->kept);
+		spin_unlock(&share->lock);
+		if (!msg)
+			return;
+
+		if (time_after(jiffies, OVS_KEPT_CB(msg)->since +
+			       OVS_KEPT_AGE)) {
+			kfree_skb(msg);
+			ovs_dp_count_lost(share->dp);
+			continue;
+		}
+		/* netlink frees what it refuses: send a clone. */
+		copy = skb_clone(msg, GFP_ATOMIC);
+		err = copy ? genlmsg_unicast(ovs_dp_net(share->dp), copy,
+					     share->portid) : -EAGAIN;
+		if (copy)
+			ovs_upcall_account(share, err);
+		if (err == -EAGAIN) {
+			spin_lock(&share->lock);
+			ovs_upcall_keep(share, msg, true);
+			spin_unlock(&share->lock);
+			return;
+		}
+		consume_skb(msg);
+		if (err)
+			ovs_dp_count_lost(share->dp);
+	}
+	spin_lock(&share->lock);
+	if (!share->dead && !skb_queue_empty(&share->kept))
+		mod_timer(&share->retry, jiffies + 1);
+	spin_unlock(&share->lock);
+}
+
+/*
+ * Send a built upcall.  With @keep, one the socket refuses is kept for
+ * the retry timer instead of lost, and one that would queue behind kept
+ * ones (or meet a socket known to be full) goes straight to the line.
+ * Returns 0 for kept upcalls: they are not lost (yet).
+ */
+static int ovs_upcall_deliver(struct ovs_dp *dp, struct sk_buff *msg,
+			      u32 portid, struct ovs_upcall_share *share,
+			      bool keep)
+{
+	struct sk_buff *copy = NULL;
+	int err;
+
+	if (keep) {
+		spin_lock(&share->lock);
+		if (!skb_queue_empty(&share->kept) ||
+		    ovs_upcall_fair_overflowing(&share->fair)) {
+			ovs_upcall_keep(share, msg, false);
+			spin_unlock(&share->lock);
+			return 0;
+		}
+		spin_unlock(&share->lock);
+		copy = skb_clone(msg, GFP_ATOMIC);
+	}
+
+	err = genlmsg_unicast(ovs_dp_net(dp), msg, portid);
+	if (share)
+		ovs_upcall_account(share, err);
+	if (copy) {
+		if (err == -EAGAIN) {
+			spin_lock(&share->lock);
+			ovs_upcall_keep(share, copy, false);
+			spin_unlock(&share->lock);
+			return 0;
+		}
+		consume_skb(copy);
+	}
+	return err;
 }
 
 static size_t ovs_upcall_msg_size(const struct ovs_upcall_info *info,
@@ -176,7 +329,8 @@ static int ovs_upcall_put_hash(struct sk_buff *msg, struct sk_buff *skb)
 /* Build and send one upcall for a non-GSO @skb. */
 static int ovs_upcall_queue(struct ovs_dp *dp, struct sk_buff *skb,
 			    const struct ovs_key *key,
-			    const struct ovs_upcall_info *info)
+			    const struct ovs_upcall_info *info,
+			    struct ovs_upcall_share *share, bool keep)
 {
 	unsigned int len, cutlen = OVS_CB(skb)->cutlen;
 	struct sk_buff *nskb = NULL, *msg;
@@ -251,7 +405,7 @@ static int ovs_upcall_queue(struct ovs_dp *dp, struct sk_buff *skb,
 		goto err_free;
 
 	genlmsg_end(msg, h);
-	err = genlmsg_unicast(ovs_dp_net(dp), msg, info->portid);
+	err = ovs_upcall_deliver(dp, msg, info->portid, share, keep);
 	goto out;
 
 err_free:
@@ -264,7 +418,8 @@ out:
 /* Userspace receives frames, not GSO super-packets: segment first. */
 static int ovs_upcall_queue_gso(struct ovs_dp *dp, struct sk_buff *skb,
 				const struct ovs_key *key,
-				const struct ovs_upcall_info *info)
+				const struct ovs_upcall_info *info,
+				struct ovs_upcall_share *share, bool keep)
 {
 	struct sk_buff *segs, *seg, *next;
 	int err = 0;
@@ -278,7 +433,8 @@ static int ovs_upcall_queue_gso(struct ovs_dp *dp, struct sk_buff *skb,
 	skb_list_walk_safe(segs, seg, next) {
 		if (!err) {
 			OVS_CB(seg)->cutlen = OVS_CB(skb)->cutlen;
-			err = ovs_upcall_queue(dp, seg, key, info);
+			err = ovs_upcall_queue(dp, seg, key, info, share,
+					       keep);
 		}
 		consume_skb(seg);
 	}
@@ -293,7 +449,9 @@ int ovs_dp_upcall(struct ovs_dp *dp, struct sk_buff *skb,
 		  const struct ovs_key *key,
 		  const struct ovs_upcall_info *info)
 {
+	enum ovs_fair_verdict v = OVS_FAIR_SEND;
 	struct ovs_upcall_share *share;
+	bool keep;
 	int err;
 
 	if (unlikely(!info->portid)) {
@@ -302,17 +460,18 @@ int ovs_dp_upcall(struct ovs_dp *dp, struct sk_buff *skb,
 	}
 
 	share = ovs_upcall_share(dp);
-	if (share && !ovs_upcall_admit(share, key->in_port)) {
+	if (share)
+		v = ovs_upcall_admit(share, key->in_port);
+	if (v == OVS_FAIR_SHED) {
 		err = -ENOBUFS;		/* shed: another port's turn */
 		goto out;
 	}
+	keep = v == OVS_FAIR_SEND_KEEP;
 
 	if (skb_is_gso(skb))
-		err = ovs_upcall_queue_gso(dp, skb, key, info);
+		err = ovs_upcall_queue_gso(dp, skb, key, info, share, keep);
 	else
-		err = ovs_upcall_queue(dp, skb, key, info);
-	if (share)
-		ovs_upcall_account(share, err);
+		err = ovs_upcall_queue(dp, skb, key, info, share, keep);
 out:
 	if (unlikely(err))
 		ovs_dp_count_lost(dp);

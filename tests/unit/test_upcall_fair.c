@@ -56,8 +56,8 @@ static void offer(struct sock_model *s, u32 port, struct port_stats *st,
 	bool full;
 
 	st->offered++;
-	if (s->policy && !ovs_upcall_fair_admit(&s->fair, &params, port,
-						now)) {
+	if (s->policy && ovs_upcall_fair_admit(&s->fair, &params, port,
+					       now) == OVS_FAIR_SHED) {
 		st->shed++;
 		return;
 	}
@@ -215,6 +215,35 @@ static void test_lone_port_is_never_limited(void)
 	      st.shed, st.refused);
 }
 
+static void test_keep_verdicts(void)
+{
+	struct sock_model s = { .cap = 40, .drain = 4, .policy = true };
+	struct port_stats st = {};
+	unsigned long t;
+	unsigned int i, keep_a = 0, keep_b = 0, b_offers = 0;
+
+	/* Under limits, B's rare upcalls are worth keeping; A's never are
+	 * once it has been seen flooding, even within its share.
+	 */
+	ovs_upcall_fair_init(&s.fair, 0);
+	for (t = 1; t < 400; t++) {
+		drain(&s);
+		for (i = 0; i < 30; i++)
+			offer(&s, 1, &st, t);
+		if (t > 100 && t % 10 == 0) {
+			b_offers++;
+			keep_b += ovs_upcall_fair_admit(&s.fair, &params, 2, t) ==
+				  OVS_FAIR_SEND_KEEP;
+		}
+		if (t > 100)
+			keep_a += ovs_upcall_fair_admit(&s.fair, &params, 1, t) ==
+				  OVS_FAIR_SEND_KEEP;
+	}
+	CHECK(b_offers > 0 && keep_b == b_offers, "keep_b %u of %u", keep_b,
+	      b_offers);
+	CHECK(keep_a == 0, "keep_a %u", keep_a);
+}
+
 static void test_other_errors_do_not_congest(void)
 {
 	struct ovs_upcall_fair f;
@@ -222,7 +251,8 @@ static void test_other_errors_do_not_congest(void)
 
 	ovs_upcall_fair_init(&f, 0);
 	for (i = 0; i < 100; i++) {
-		CHECK(ovs_upcall_fair_admit(&f, &params, 3, i / 10));
+		CHECK(ovs_upcall_fair_admit(&f, &params, 3, i / 10) ==
+		      OVS_FAIR_SEND);
 		ovs_upcall_fair_result(&f, &params, false, false, i / 10);
 	}
 	CHECK(!f.congested);
@@ -236,6 +266,7 @@ int main(void)
 	test_congestion_ends_after_hold();
 	test_many_ports();
 	test_lone_port_is_never_limited();
+	test_keep_verdicts();
 	test_other_errors_do_not_congest();
 
 	printf("%d passed, %d failed\n", passed, failed);
