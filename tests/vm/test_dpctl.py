@@ -239,6 +239,9 @@ def test_dpctl_nonexistent_datapath(datapath):
         p = dpctl(*args, rc=1)
         assert "looking up datapath nosuchdp failed (No such device)" \
             in p.stderr, (args, p.stderr)
+        if datapath.ours:
+            assert p.stderr.rstrip().endswith(": No such datapath"), \
+                (args, p.stderr)
     p = dpctl("del-dp", "nosuchdp", rc=1)
     assert "del-dp failed (No such device)" in p.stderr, p.stderr
     # No datapath at all: the commands whose DP is optional say so.
@@ -405,6 +408,8 @@ def test_dpctl_ufid_and_full_masks(dp):
     assert len(plain) == 1 and "ufid" not in plain[0], plain
     more = flows("-m", DP)
     assert len(more) == 1, more
+    # Options go before the command too, long forms as well.
+    assert dpctl("--more", "dump-flows", DP).stdout.splitlines() == more
     line = more[0]
     assert line.startswith("ufid:%s, " % ufid), line
     # Every field with its mask, wildcarded ones as /0.
