@@ -181,6 +181,9 @@ static enum ovs_fair_verdict ovs_upcall_admit(struct ovs_upcall_share *share,
 	spin_lock(&share->lock);
 	v = ovs_upcall_fair_admit(&share->fair, ovs_fair_params(), port_no,
 				  jiffies);
+	/* Kept upcalls go first when the socket has room again. */
+	if (v == OVS_FAIR_SEND && !skb_queue_empty(&share->kept))
+		v = OVS_FAIR_SHED;
 	spin_unlock(&share->lock);
 	return v;
 }
