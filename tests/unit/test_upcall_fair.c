@@ -4,32 +4,9 @@
  * against a model of the socket: a queue of bounded length that userspace
  * drains at a fixed rate, fed by ports that offer upcalls each tick.
  */
-#include <stdio.h>
-#include <stdarg.h>
-
 #include "portable_env.h"
 #include "upcall_fair.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...) check(!!(cond), __LINE__, #cond, "" __VA_ARGS__)
-
-static bool check(bool ok, int line, const char *expr, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		passed++;
-		return true;
-	}
-	failed++;
-	printf("FAIL line %d: %s ", line, expr);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	return false;
-}
+#include "unit_check.h"
 
 /* Ticks are jiffies at HZ=250: slices of 2 ticks, congestion held 1 s. */
 static const struct ovs_fair_params params = { .slice = 2, .hold = 250 };
@@ -269,6 +246,5 @@ int main(void)
 	test_keep_verdicts();
 	test_other_errors_do_not_congest();
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return UNIT_REPORT();
 }
