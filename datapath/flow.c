@@ -345,7 +345,9 @@ void ovs_key_mask_apply_range(struct ovs_key *dst, const struct ovs_key *src,
 	unsigned int start = range.start / sizeof(long);
 	unsigned int end = range.end / sizeof(long);
 
-	/* Word by word, so that dst == src works. */
-	for (i = 0; i < n; i++)
-		d[i] = (i >= start && i < end) ? s[i] & m[i] : 0;
+	for (i = start; i < end; i++)
+		d[i] = s[i] & m[i];
+	/* Disjoint from the words above, so dst may be src. */
+	memset(d, 0, range.start);
+	memset(d + end, 0, (n - end) * sizeof(long));
 }

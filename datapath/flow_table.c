@@ -90,6 +90,23 @@ static __always_inline u64 ovs_rotl64(u64 x, unsigned int r)
 	return (x << r) | (x >> (64 - r));
 }
 
+static __always_inline u64 ovs_hash_round(u64 acc, u64 word)
+{
+	acc += word * OVS_HASH_P2;
+	return ovs_rotl64(acc, 31) * OVS_HASH_P1;
+}
+
+/* Every bit of the accumulator reaches the low bits that pick a bucket. */
+static __always_inline u32 ovs_hash_finish(u64 acc)
+{
+	acc ^= acc >> 33;
+	acc *= OVS_HASH_P2;
+	acc ^= acc >> 29;
+	acc *= OVS_HASH_P3;
+	acc ^= acc >> 32;
+	return (u32)acc;
+}
+
 /*
  * Hash of (key & mask) over the mask's range, seeded by the table's
  * secret and the mask's id so that equal masked keys under different
@@ -107,16 +124,9 @@ static __always_inline u32 ovs_key_hash_masked(const struct ovs_key *key,
 	u64 acc = ((u64)seed << 32 | mask->id) * OVS_HASH_P3;
 	unsigned int i;
 
-	for (i = start; i < end; i++) {
-		acc += (u64)(k[i] & m[i]) * OVS_HASH_P2;
-		acc = ovs_rotl64(acc, 31) * OVS_HASH_P1;
-	}
-	acc ^= acc >> 33;
-	acc *= OVS_HASH_P2;
-	acc ^= acc >> 29;
-	acc *= OVS_HASH_P3;
-	acc ^= acc >> 32;
-	return (u32)acc;
+	for (i = start; i < end; i++)
+		acc = ovs_hash_round(acc, k[i] & m[i]);
+	return ovs_hash_finish(acc);
 }
 
 /* Whether @key & mask equals the (masked) @fkey over the mask's range. */
@@ -149,10 +159,22 @@ static bool ovs_mask_equal(const struct ovs_flow_mask *mask,
 		       (const u8 *)key + range.start, range.end - range.start);
 }
 
+/* The same rounds over the UFID's (at most two) words, zero padded, with
+ * its length in the seed: a UFID is hashed twice per flow install (the
+ * duplicate check and the insert) and once per flow in every rebuild, and
+ * this costs a fraction of a byte-oriented hash.
+ */
 static u32 ovs_ufid_hash(const struct ovs_flow_table *tbl, const void *ufid,
 			 u32 len)
 {
-	return jhash(ufid, len, tbl->hash_seed);
+	u64 w[OVS_FLOW_UFID_MAX / sizeof(u64)] = { 0, 0 };
+	u64 acc = ((u64)tbl->hash_seed << 32 | len) * OVS_HASH_P3;
+	unsigned int i;
+
+	memcpy(w, ufid, min_t(u32, len, sizeof(w)));
+	for (i = 0; i < ARRAY_SIZE(w); i++)
+		acc = ovs_hash_round(acc, w[i]);
+	return ovs_hash_finish(acc);
 }
 
 /* ---- index versions ----------------------------------------------- */
@@ -274,10 +296,12 @@ static int ovs_index_rebuild(struct ovs_flow_table *tbl, bool ufid,
  * would make the burst sleep most of the time.  So while the previous
  * rebuild's readers may still be around, growing is put off and the
  * chains get somewhat longer; the first insert after the grace period
- * grows the index straight to the size the count needs.  Only a load
- * past OVS_INDEX_DEFER_LOAD makes an insert wait.
+ * grows the index straight to the size the count needs, as does the
+ * periodic rebalance if no insert comes.  Only a load past
+ * OVS_INDEX_DEFER_LOAD makes an insert (@may_wait) wait.
  */
-static void ovs_index_grow(struct ovs_flow_table *tbl, bool ufid, u32 count)
+static void ovs_index_grow(struct ovs_flow_table *tbl, bool ufid, u32 count,
+			   bool may_wait)
 {
 	struct ovs_flow_index *ti = ovs_tbl_deref(*ovs_index_slot(tbl, ufid));
 	u32 n_buckets = ti->n_buckets;
@@ -286,7 +310,7 @@ static void ovs_index_grow(struct ovs_flow_table *tbl, bool ufid, u32 count)
 	if (count <= n_buckets * OVS_INDEX_MAX_LOAD ||
 	    n_buckets >= (U32_MAX >> 2))
 		return;
-	may_sleep = count > n_buckets * OVS_INDEX_DEFER_LOAD;
+	may_sleep = may_wait && count > n_buckets * OVS_INDEX_DEFER_LOAD;
 	while (n_buckets * OVS_INDEX_MAX_LOAD < count &&
 	       n_buckets < (U32_MAX >> 2))
 		n_buckets *= 2;
@@ -603,14 +627,14 @@ int ovs_flow_table_insert(struct ovs_flow_table *tbl, struct ovs_flow *flow,
 	flow->key_hash = ovs_key_hash_masked(&flow->key, mask, tbl->hash_seed);
 
 	/* Everything a reader checks is set before the flow is linked. */
-	ovs_index_grow(tbl, false, tbl->count + 1);
+	ovs_index_grow(tbl, false, tbl->count + 1, true);
 	ti = ovs_tbl_deref(tbl->flows);
 	hlist_add_head_rcu(&flow->key_node[ti->ver],
 			   ovs_index_bucket(ti, flow->key_hash));
 	WRITE_ONCE(tbl->count, tbl->count + 1);
 
 	if (flow->ufid_len) {
-		ovs_index_grow(tbl, true, tbl->ufid_count + 1);
+		ovs_index_grow(tbl, true, tbl->ufid_count + 1, true);
 		ti = ovs_tbl_deref(tbl->ufids);
 		hlist_add_head_rcu(&flow->ufid_node[ti->ver],
 				   ovs_index_bucket(ti, ovs_flow_index_hash(tbl, flow, true)));
@@ -708,6 +732,10 @@ void ovs_flow_table_masks_rebalance(struct ovs_flow_table *tbl)
 	struct ovs_mask_rank *rank;
 	bool moved = ma->count != tbl->n_masks;	/* holes to compact */
 	u32 i, n = 0;
+
+	/* Growth put off by the last burst of inserts, if none came since. */
+	ovs_index_grow(tbl, false, tbl->count, false);
+	ovs_index_grow(tbl, true, tbl->ufid_count, false);
 
 	if (!tbl->n_masks)
 		return;

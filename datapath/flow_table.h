@@ -134,9 +134,11 @@ void ovs_flow_table_flush(struct ovs_flow_table *tbl);
 struct ovs_flow *ovs_flow_table_dump_next(struct ovs_flow_table *tbl,
 					  struct ovs_flow_cursor *cur);
 
-/* Re-order the probe order by hits since the last call (most hit first).
- * Call periodically under the writer's mutex.  Failing to allocate just
- * leaves the order as it was.
+/* Re-order the probe order by hits since the last call (most hit first),
+ * and complete the growth of an index that a burst of inserts put off
+ * (see ovs_flow_table_insert()).  Call periodically under the writer's
+ * mutex; never waits for a grace period.  Failing to allocate just leaves
+ * things as they were.
  */
 void ovs_flow_table_masks_rebalance(struct ovs_flow_table *tbl);
 

@@ -93,7 +93,13 @@ static void setup(struct ovs_flow_table *tbl, unsigned int masks)
 			abort();
 		hashes[f] = get_random_u32() | 1;
 		order[f] = f;
+		/* Grace periods end as time passes in the kernel. */
+		if (f % 512 == 511)
+			synchronize_rcu();
 	}
+	/* The periodic rebalance completes any growth put off. */
+	synchronize_rcu();
+	ovs_flow_table_masks_rebalance(tbl);
 	/* Visit flows in a random order, so that buckets are not walked
 	 * in memory order.
 	 */

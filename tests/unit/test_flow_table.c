@@ -565,6 +565,47 @@ static void test_rebuild_grace_periods(void)
 	shim_rcu_barrier();
 }
 
+/* Growth put off by a burst is completed by the periodic rebalance when
+ * no insert follows, once the grace period has passed, without waiting.
+ */
+static void test_grow_catch_up(void)
+{
+	enum { N = 500 };
+	static struct ovs_flow *flows[N];
+	static u8 ufids[N][OVS_FLOW_UFID_MAX];
+	struct ovs_flow_table tbl;
+	unsigned int i, bad = 0;
+	unsigned long gp;
+
+	CHECK(ovs_flow_table_init(&tbl, 0) == 0);
+	for (i = 0; i < N; i++) {
+		make_ufid(ufids[i], i);
+		flows[i] = add_flow(&tbl, distinct_mask(0), i, ufids[i],
+				    OVS_FLOW_UFID_MAX);
+	}
+	CHECK(ovs_flow_table_n_buckets(&tbl, false) == 128);
+	CHECK(ovs_flow_table_n_buckets(&tbl, true) == 128);
+
+	gp = shim_rcu_gp_seq;
+	ovs_flow_table_masks_rebalance(&tbl);
+	CHECK(ovs_flow_table_n_buckets(&tbl, false) == 128);
+	CHECK(shim_rcu_gp_seq == gp);
+
+	shim_rcu_barrier();
+	gp = shim_rcu_gp_seq;
+	ovs_flow_table_masks_rebalance(&tbl);
+	CHECK(ovs_flow_table_n_buckets(&tbl, false) == 512);
+	CHECK(ovs_flow_table_n_buckets(&tbl, true) == 512);
+	CHECK(shim_rcu_gp_seq == gp);
+	CHECK(count_missing(&tbl, flows, N, 1) == 0);
+	for (i = 0; i < N; i++)
+		bad += ovs_flow_table_lookup_ufid(&tbl, ufids[i],
+						  OVS_FLOW_UFID_MAX) != flows[i];
+	CHECK(bad == 0, "%u UFIDs not found", bad);
+	ovs_flow_table_destroy(&tbl);
+	shim_rcu_barrier();
+}
+
 static void test_ufid_and_identity(void)
 {
 	struct ovs_flow_table tbl;
@@ -1318,6 +1359,7 @@ int main(void)
 	test_mask_sharing();
 	test_growth();
 	test_rebuild_grace_periods();
+	test_grow_catch_up();
 	test_ufid_and_identity();
 	test_dump();
 	test_mask_cache();
