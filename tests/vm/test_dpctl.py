@@ -448,6 +448,8 @@ def test_dpctl_dump_filters(dp):
         "c": "in_port(%d),%sipv4(src=10.0.0.0/255.255.255.0)" % (p2, base),
         "d": "in_port(%d),%sipv4(src=10.1.0.0/255.255.0.0)" % (p2, base),
         "e": arp_flow(p2, MAC2, MAC1),
+        # On p1: on p2, c would already match its key (EEXIST).
+        "f": "in_port(%d),%sipv4(src=10.0.0.0/255.255.0.0)" % (p1, base),
     }
     for name, flow in added.items():
         dpctl("add-flow", DP, "ufid:%032x,%s" % (ord(name), flow), "drop")
@@ -460,18 +462,21 @@ def test_dpctl_dump_filters(dp):
             got.add(chr(int(m.group(1).replace("-", ""), 16)))
         return got
 
-    assert selected(DP) == set("abcde")
-    assert selected(DP, "in_port(%d)" % p1) == set("ab")
+    assert selected(DP) == set("abcdef")
+    assert selected(DP, "in_port(%d)" % p1) == set("abf")
     assert selected("filter=in_port(%d)" % p2) == set("cde")
     assert selected(DP, "eth_type(0x0806)") == {"e"}
-    assert selected(DP, "eth_type(0x0800)") == set("abcd")
+    assert selected(DP, "eth_type(0x0800)") == set("abcdf")
     assert selected(DP, "eth(src=%s)" % MAC2) == {"e"}
     # The flow must match on at least the filter's bits: /24 and /32
-    # flows inside 10.0.0.0/24 qualify, the /16 flow does not.
+    # flows inside 10.0.0.0/24 qualify, the /16 flows do not, not even
+    # 10.0.0.0/16 whose (masked) value agrees.
     assert selected(DP, "ipv4(src=10.0.0.0/255.255.255.0)") == set("abc")
+    assert selected(DP, "ipv4(src=10.0.0.0/255.255.0.0)") == set("abcf")
     assert selected(DP, "ipv4(src=10.0.0.1)") == {"a"}
     assert selected(DP, "ipv4(src=10.1.0.0/255.255.0.0)") == {"d"}
     assert selected(DP, "ipv4(proto=17)") == {"b"}
+    assert selected(DP, "ipv4(proto=0)") == set()
     assert selected(DP, "in_port(%d),eth_type(0x0800)" % p2) == set("cd")
     assert selected(DP, "ufid:%032x" % ord("c")) == {"c"}
     assert selected(DP, "tcp(dst=22)") == {"a"}
