@@ -447,7 +447,8 @@ static int on_event(const struct ovsdp_event *ev, void *arg)
 static int monitor_loop(struct monitor *m, const sigset_t *orig)
 {
 	struct pollfd pfd = { .fd = ovsdp_listener_fd(m->l), .events = POLLIN };
-	int rc;
+
+	int rc, i;
 
 	while (!stop_signal) {
 		rc = ppoll(&pfd, 1, NULL, orig);
@@ -458,7 +459,11 @@ static int monitor_loop(struct monitor *m, const sigset_t *orig)
 				strerror(errno));
 			return EXIT_KERNEL;
 		}
-		for (;;) {
+		/*
+		 * A bounded batch: signals are only let in by ppoll(), so a
+		 * socket that never runs dry must not keep us from them.
+		 */
+		for (i = 0; i < 64; i++) {
 			rc = ovsdp_listener_recv(m->l, on_event, m);
 			if (rc == -EAGAIN)
 				break;
@@ -477,6 +482,9 @@ static int monitor_loop(struct monitor *m, const sigset_t *orig)
 		}
 		if (m->error)
 			return m->error;
+		/* Reader gone (e.g. "| head"): stop cleanly, give back PIDs. */
+		if (fflush(stdout) || ferror(stdout))
+			return 0;
 	}
 	return 0;
 }
@@ -518,9 +526,12 @@ int dpctl_cmd_monitor(struct ovsdp *h, const struct dpctl_opts *o,
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &orig);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 
 	if (argc || o->upcalls) {
 		rc = dpctl_find_dp(h, argc ? argv[0] : NULL, &dp);
@@ -549,7 +560,7 @@ int dpctl_cmd_monitor(struct ovsdp *h, const struct dpctl_opts *o,
 			goto restore;
 	}
 	fprintf(stderr, "%s: monitoring %s%s%s (netlink pid %u); "
-		"SIGINT or SIGTERM stops\n", prog,
+		"SIGINT, SIGTERM or SIGHUP stops\n", prog,
 		argc ? "datapath " : "all datapaths",
 		argc ? dp.name : "",
 		o->upcalls ? ", upcalls redirected here" : "", m.pid);

@@ -598,7 +598,7 @@ static const struct dpctl_cmd commands[] = {
 	  dpctl_cmd_execute },
 	{ "monitor", "[-m] [--upcalls] [DP]",
 	  "Prints datapath, port and flow notifications, one line each,\n"
-	  "until SIGINT/SIGTERM.  --upcalls also points every port's\n"
+	  "until SIGINT/SIGTERM/SIGHUP or a closed output.  --upcalls also points every port's\n"
 	  "upcalls at this command (diverting them from whatever daemon\n"
 	  "serves them; restored on exit) and prints them.",
 	  OPT_MORE | OPT_UPCALLS, dpctl_cmd_monitor },

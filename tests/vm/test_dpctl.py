@@ -686,6 +686,37 @@ def test_dpctl_monitor_without_upcalls_leaves_pids(dp, monitor):
         mon.lines()
 
 
+def test_dpctl_monitor_stops_when_reader_goes(dp, tmp_path):
+    """`monitor --upcalls | head -n 1`: once head is gone, the next event
+    ends the monitor cleanly, PIDs given back."""
+    dpctl("set-if", DP, "p1,upcall_pid=4242")
+    with open(str(tmp_path / "err"), "w") as errf:
+        mon = subprocess.Popen([DPCTL, "monitor", "--upcalls", DP],
+                               stdout=subprocess.PIPE, stderr=errf,
+                               stdin=subprocess.DEVNULL)
+    head = subprocess.Popen(["head", "-n", "1"], stdin=mon.stdout,
+                            stdout=subprocess.PIPE, text=True)
+    mon.stdout.close()  # head holds the only reading end
+    try:
+        vmlib.wait_for(lambda: "monitoring" in
+                       open(str(tmp_path / "err")).read(), timeout=30,
+                       what="monitor start")
+        assert port_pids("p1") != [4242]
+        # The first line is the monitor's own take-over of a port.
+        out = head.stdout.read()
+        assert head.wait(timeout=20) == 0
+        assert out.startswith("vport set %s " % DP), out
+        # head has exited; the monitor finds out on its next line.
+        dpctl("add-flow", DP, arp_flow(port_no("p1")), "drop")
+        assert mon.wait(timeout=20) == 0
+        assert port_pids("p1") == [4242]
+    finally:
+        for p in (mon, head):
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+
 def test_dpctl_monitor_upcalls_per_cpu(host_pair, monitor):
     """A datapath in per-CPU dispatch mode: the monitor borrows the
     per-CPU PIDs (the ports' are not used in that mode) and returns them."""
