@@ -598,9 +598,10 @@ static const struct dpctl_cmd commands[] = {
 	  dpctl_cmd_execute },
 	{ "monitor", "[-m] [--upcalls] [DP]",
 	  "Prints datapath, port and flow notifications, one line each,\n"
-	  "until SIGINT/SIGTERM/SIGHUP or a closed output.  --upcalls also points every port's\n"
-	  "upcalls at this command (diverting them from whatever daemon\n"
-	  "serves them; restored on exit) and prints them.",
+	  "until SIGINT/SIGTERM/SIGHUP or a closed output.  --upcalls\n"
+	  "also points every port's upcalls at this command (diverting\n"
+	  "them from whatever daemon serves them; restored on exit) and\n"
+	  "prints them.",
 	  OPT_MORE | OPT_UPCALLS, dpctl_cmd_monitor },
 };
 
