@@ -186,7 +186,11 @@ struct flow {
 	uint64_t installed_ms;
 	uint64_t used_ms;
 	uint64_t packets, bytes;
+	uint64_t seen_poll;		/* last stats poll that found it */
 };
+
+/* A flow younger than this may still meet misses queued before it. */
+#define FLOW_SETTLE_MS 1000
 
 #define MAC_BUCKETS 4096
 #define FLOW_BUCKETS 16384
@@ -205,6 +209,7 @@ static struct {
 	unsigned int rr_next;		/* port slot to serve first next round */
 	int ctl_fd;
 	uint64_t flows_installed, flows_deleted, flows_expired;
+	uint64_t polls;
 	uint64_t flows_adopted, macs_moved, macs_aged;
 } sw = { .ctl_fd = -1 };
 
@@ -784,9 +789,15 @@ static struct flow *flow_install(const struct match *m,
 
 	match_ufid(m, ufid);
 	f = flow_lookup(ufid);
+	/*
+	 * A miss queued just before the flow went in needs nothing; a miss
+	 * well after means the kernel no longer has it (someone deleted it
+	 * behind our back): install it again.
+	 */
 	if (f && f->actions_len == acts->len &&
-	    !memcmp(f->actions, acts->data, acts->len))
-		return f;	/* a miss queued before the flow went in */
+	    !memcmp(f->actions, acts->data, acts->len) &&
+	    now_ms() - f->installed_ms < FLOW_SETTLE_MS)
+		return f;
 	if (f)
 		flow_forget(f);
 	if (sw.n_flows >= cfg.max_flows)
@@ -1160,12 +1171,38 @@ static int collect_stats(const struct ovsdp_flow *f, void *arg)
 	return 0;
 }
 
+/*
+ * Flows the last dump did not show although they were installed before it
+ * began are gone from the kernel (deleted by someone else): forget them,
+ * so that their next miss installs them again and the status is true.
+ */
+static void flows_forget_vanished(uint64_t dump_start)
+{
+	struct flow *f, *next;
+	int b, n = 0;
+
+	for (b = 0; b < FLOW_BUCKETS; b++) {
+		for (f = sw.flows[b]; f; f = next) {
+			next = f->next;
+			if (f->seen_poll == sw.polls ||
+			    f->installed_ms >= dump_start)
+				continue;
+			flow_forget(f);
+			n++;
+		}
+	}
+	if (n)
+		INFO("%d flows vanished from the kernel, forgotten", n);
+}
+
 static void flows_poll_stats(void)
 {
 	struct stat_list sl = { 0 };
 	uint64_t now = now_ms();
 	size_t i;
 	int rc;
+
+	sw.polls++;
 
 	rc = ovsdp_flow_dump(sw.h, sw.dp_ifindex, OVS_UFID_F_OMIT_KEY |
 			     OVS_UFID_F_OMIT_MASK | OVS_UFID_F_OMIT_ACTIONS,
@@ -1182,6 +1219,7 @@ static void flows_poll_stats(void)
 
 		if (!f)
 			continue;
+		f->seen_poll = sw.polls;
 		f->packets = sl.r[i].packets;
 		f->bytes = sl.r[i].bytes;
 		if (sl.r[i].used > f->used_ms)
@@ -1201,6 +1239,7 @@ static void flows_poll_stats(void)
 			e->seen_ms = f->used_ms;
 	}
 	free(sl.r);
+	flows_forget_vanished(now);
 }
 
 /* ---- start-up reconciliation ---- */

@@ -433,3 +433,29 @@ def test_restart_with_traffic(make_host, switchd, tmp_path):
     # The adopted flows keep working and new ones are learned.
     assert h2.ping(h1) == 3
     assert h1.ping("10.0.0.3") == 3
+
+
+def test_flows_deleted_behind_its_back(make_host, switchd):
+    """`ovsdp-dpctl del-flows` while the daemon runs: it notices at its
+    next stats poll (its status stops listing them) and the next misses
+    install them again, so traffic goes back to the kernel's fast path."""
+    h1, h2, _ = three_hosts(make_host)
+    d = switchd("--create", "--port", "p1", "--port", "p2", "--port", "p3",
+                "--idle-time", "60")
+    assert h1.ping(h2) == 3
+    before = dump_flows()
+    assert before
+    vmlib.run([DPCTL, "del-flows", DP])
+    assert dump_flows() == []
+    vmlib.wait_for(lambda: "flow ufid=" not in d.status("flows"),
+                   timeout=10, what="the daemon to notice")
+    assert h1.ping(h2, count=5) == 5
+    # The unicast flows come back as they were (ARP is cached by now, so
+    # broadcast ones need not).
+    after = dump_flows()
+    unicast = [f for f in before if f[3] != "ff:ff:ff:ff:ff:ff"]
+    assert unicast and set(unicast) <= set(after), (before, after)
+    # Once reinstalled, pings are forwarded by the flows: they count hits.
+    hits = [int(x) for x in re.findall(r"packets:(\d+)", vmlib.run(
+        [DPCTL, "dump-flows", DP]))]
+    assert sum(hits) > 0
