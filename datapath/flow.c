@@ -16,13 +16,18 @@ static struct kmem_cache *ovs_flow_slab;
  * per-CPU pointer (the block's plus the slot), so the packet path does
  * not change.
  *
+ * A flow finds its block again through slot 0, which no flow gets: the
+ * first possible CPU's copy of it holds the block's address.  That costs
+ * a slot per block instead of a pointer per flow, which would push
+ * struct ovs_flow into a bigger slab size.
+ *
  * Blocks with a free slot sit on ovs_stats_partial.  A block whose last
  * slot is given back is freed, unless it is the only block there: that
  * one stays as a spare, so that a table hovering around a multiple of the
  * block size does not allocate and free a block per flow.  Slots are
  * given back from RCU callbacks, hence the BH-safe lock.
  */
-#define OVS_STATS_ALL_FREE	U64_MAX
+#define OVS_STATS_ALL_FREE	(~BIT_ULL(0))	/* slot 0: the back pointer */
 
 struct ovs_stats_block {
 	struct hlist_node node;		/* in ovs_stats_partial */
@@ -33,12 +38,25 @@ struct ovs_stats_block {
 static DEFINE_SPINLOCK(ovs_stats_lock);
 static HLIST_HEAD(ovs_stats_partial);
 
+/* Where a block's slot 0 keeps the block's address. */
+static struct ovs_stats_block **
+ovs_stats_backptr(struct ovs_flow_cpu_stats __percpu *base)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		break;
+	return (struct ovs_stats_block **)per_cpu_ptr(base, cpu);
+}
+
 static struct ovs_stats_block *ovs_stats_block_alloc(void)
 {
 	struct ovs_stats_block *blk;
 
-	/* The free map has a bit per slot, all set when all are free. */
+	/* The free map has a bit per slot; slot 0 holds a pointer. */
 	BUILD_BUG_ON(OVS_FLOW_STATS_PER_BLOCK != 64);
+	BUILD_BUG_ON(sizeof(struct ovs_flow_cpu_stats) <
+		     sizeof(struct ovs_stats_block *));
 	blk = kmalloc(sizeof(*blk), GFP_KERNEL);
 	if (!blk)
 		return NULL;
@@ -49,6 +67,7 @@ static struct ovs_stats_block *ovs_stats_block_alloc(void)
 		kfree(blk);
 		return NULL;
 	}
+	*ovs_stats_backptr(blk->stats) = blk;
 	blk->free = OVS_STATS_ALL_FREE;
 	return blk;
 }
@@ -84,7 +103,6 @@ static int ovs_flow_stats_alloc(struct ovs_flow *flow)
 		hlist_del_init(&blk->node);
 	spin_unlock_bh(&ovs_stats_lock);
 
-	flow->stats_block = blk;
 	flow->stats_slot = slot;
 	flow->stats = blk->stats + slot;
 	/* A slot given back keeps its last flow's counts. */
@@ -96,11 +114,12 @@ static int ovs_flow_stats_alloc(struct ovs_flow *flow)
 /* Give back @flow's slot.  Process or softirq context. */
 static void ovs_flow_stats_free(struct ovs_flow *flow)
 {
-	struct ovs_stats_block *blk = flow->stats_block;
+	struct ovs_stats_block *blk;
 	bool drop = false;
 
-	if (!blk)
+	if (!flow->stats)
 		return;
+	blk = *ovs_stats_backptr(flow->stats - flow->stats_slot);
 	spin_lock_bh(&ovs_stats_lock);
 	if (!blk->free)
 		hlist_add_head(&blk->node, &ovs_stats_partial);

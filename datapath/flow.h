@@ -65,14 +65,13 @@ struct ovs_flow {
 	u32 key_hash;			/* of the masked key, see flow_table.c */
 	u8 ufid_len;			/* 0: identified by unmasked_key */
 	u8 mask_owned;			/* last user of mask: frees it */
-	u8 stats_slot;			/* of stats in stats_block */
+	u8 stats_slot;			/* of stats in its block, see flow.c */
 	struct ovs_flow_mask *mask;
 	struct ovs_actions __rcu *acts;
 	struct ovs_flow_cpu_stats __percpu *stats;
 	/* What OVS_FLOW_ATTR_CLEAR reset the summed counters to. */
 	u64 cleared_packets;
 	u64 cleared_bytes;
-	struct ovs_stats_block *stats_block;	/* see flow.c */
 	struct hlist_node ufid_node[2];
 	/* The flow's identity for GET/SET/DEL: the UFID userspace gave, or
 	 * failing that, its full unmasked key (allocated only then).
@@ -86,11 +85,10 @@ struct ovs_flow {
 };
 
 /* Flows get their per-CPU statistics in slots of shared per-CPU blocks
- * of this many (see flow.c): one flow in this many allocates a block.
+ * of this many, one of which the block keeps (see flow.c): at most one
+ * flow in OVS_FLOW_STATS_PER_BLOCK - 1 allocates a block.
  */
 #define OVS_FLOW_STATS_PER_BLOCK	64
-
-struct ovs_stats_block;
 
 /* Optional slab cache for flows: call from module init/exit.  Without
  * it (e.g. in the unit tests) flows come from kmalloc, which rounds a
