@@ -465,7 +465,12 @@ def main():
                    help="workloads to run (ceiling w1 w2 w3 w4 w5)")
     p.add_argument("--out", default=os.path.join(
         os.environ.get("OVSDP_VM_OUT", "/tmp"), "results.json"))
+    p.add_argument("--ko", help="our module to load (default: the "
+                   "tree's openvswitch.ko), e.g. an older build to compare")
     args = p.parse_args()
+    if args.ko:
+        global KO
+        KO = os.path.abspath(args.ko)
     want = set(args.only or ["ceiling", "w1", "w2", "w3", "w4", "w5"])
 
     if not os.path.exists(KO) or not os.access(OVSBENCH, os.X_OK):
