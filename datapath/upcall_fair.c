@@ -10,6 +10,9 @@ void ovs_upcall_fair_init(struct ovs_upcall_fair *f, unsigned long now)
 {
 	memset(f, 0, sizeof(*f));
 	f->slice_start = now;
+	/* Not zero: jiffies start just below a wrap on 32-bit. */
+	f->congested_until = now;
+	f->shared_until = now;
 	f->budget = OVS_FAIR_MIN_BUDGET;
 	f->ceiling = OVS_FAIR_MIN_BUDGET;
 }

@@ -192,8 +192,12 @@ err_free_dp:
 /* Free a datapath that never became visible. */
 static void ovs_dp_free_unused(struct ovs_dp *dp)
 {
+	struct ovs_pid_array *pids = rcu_access_pointer(dp->cpu_pids);
+
 	ovs_flow_table_destroy(&dp->table);
-	kfree(rcu_access_pointer(dp->cpu_pids));
+	if (pids)
+		ovs_upcall_shares_stop(pids);
+	kfree(pids);
 	free_percpu(dp->stats);
 	kfree(dp->ports);
 	kfree(dp);

@@ -50,7 +50,8 @@ u32 ovs_dp_upcall_portid(const struct ovs_dp *dp, const struct ovs_vport *vport,
  */
 #define OVS_KEPT_MAX	64
 #define OVS_KEPT_AGE	HZ
-#define OVS_RETRY_BATCH	16
+/* A retry run may empty the whole queue: flooding ports wait meanwhile. */
+#define OVS_RETRY_BATCH	OVS_KEPT_MAX
 
 struct ovs_kept_cb {
 	unsigned long since;		/* jiffies when first refused */
@@ -164,6 +165,11 @@ static struct ovs_upcall_share *ovs_upcall_share(const struct ovs_dp *dp)
 
 	if (!(dp->user_features & OVS_DP_F_DISPATCH_UPCALL_PER_CPU))
 		return NULL;
+	/* With IRQs off (netpoll) the share's BH-level lock could be held
+	 * by the very softirq we interrupted: send without fairness.
+	 */
+	if (unlikely(irqs_disabled()))
+		return NULL;
 	pids = rcu_dereference(dp->cpu_pids);
 	if (!pids || !pids->n_shares)
 		return NULL;
@@ -236,8 +242,13 @@ static void ovs_upcall_retry(struct timer_list *t)
 			ovs_dp_count_lost(share->dp);
 			continue;
 		}
-		/* netlink frees what it refuses: send a clone. */
+		/* netlink frees what it refuses: send a clone, with the
+		 * control block netlink fills (sender credentials) clean of
+		 * our timestamp.
+		 */
 		copy = skb_clone(msg, GFP_ATOMIC);
+		if (copy)
+			memset(copy->cb, 0, sizeof(copy->cb));
 		err = copy ? genlmsg_unicast(ovs_dp_net(share->dp), copy,
 					     share->portid) : -EAGAIN;
 		if (copy)
