@@ -16,7 +16,6 @@ import signal
 import socket
 import struct
 import subprocess
-import threading
 import time
 
 import pytest
@@ -95,26 +94,6 @@ def dp(host_pair):
     vmlib.run_p([DPCTL, "del-dp", "dpc1"])
 
 
-def in_background(fn, *args, **kw):
-    """Runs fn in a thread; returns a join() giving its result."""
-    box = {}
-
-    def body():
-        try:
-            box["r"] = fn(*args, **kw)
-        except BaseException as e:  # noqa: B902
-            box["e"] = e
-    t = threading.Thread(target=body)
-    t.start()
-
-    def join():
-        t.join()
-        if "e" in box:
-            raise box["e"]
-        return box["r"]
-    return join
-
-
 def _capture(ready, done, grace):
     """In a host's netns: frames carrying MARK received on eth0 until
     @grace seconds after file @done appears; touches @ready once
@@ -148,7 +127,7 @@ def capture_while(host, action, tmp_path, grace=0.5):
     for f in (ready, done):
         if os.path.exists(f):
             os.unlink(f)
-    join = in_background(host.call, _capture, ready, done, grace,
+    join = vmlib.in_background(host.call, _capture, ready, done, grace,
                          timeout=90)
     vmlib.wait_for(lambda: os.path.exists(ready), timeout=20,
                    what="capture socket")

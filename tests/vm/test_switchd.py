@@ -13,7 +13,6 @@ import re
 import signal
 import socket
 import struct
-import threading
 import time
 
 import pytest
@@ -165,27 +164,6 @@ def paced_ping(dst, count, interval, timeout=1.0):
     return got, sent
 
 
-def in_background(fn, *args, **kw):
-    """Run fn in a thread; returns a callable that joins and gives the
-    result (or raises the thread's exception)."""
-    box = {}
-
-    def body():
-        try:
-            box["r"] = fn(*args, **kw)
-        except BaseException as e:  # noqa: B902
-            box["e"] = e
-    t = threading.Thread(target=body)
-    t.start()
-
-    def join():
-        t.join()
-        if "e" in box:
-            raise box["e"]
-        return box["r"]
-    return join
-
-
 def three_hosts(make_host):
     return [make_host("h%d" % i, "10.0.0.%d" % i, "p%d" % i)
             for i in (1, 2, 3)]
@@ -254,7 +232,7 @@ def test_tcp_transfer_intact(make_host, switchd):
     h1, h2, _ = three_hosts(make_host)
     switchd("--create", "--port", "p1", "--port", "p2", "--port", "p3")
     data = os.urandom(3 << 20)
-    join = in_background(h2.call, _tcp_server, 5001, timeout=120)
+    join = vmlib.in_background(h2.call, _tcp_server, 5001, timeout=120)
     time.sleep(0.5)
     h1.call(_tcp_client, h2.ip, 5001, data, timeout=120)
     n, digest = join()
@@ -393,7 +371,7 @@ def test_flood_rate_limited_per_port(make_host, switchd):
     d = switchd("--create", "--port", "p1", "--port", "p2", "--port", "p3",
                 "--rate", "200/s")
     assert h1.ping(h2) == 3
-    join = in_background(h3.call, _flood, 10, "02:00:00:00:99:99",
+    join = vmlib.in_background(h3.call, _flood, 10, "02:00:00:00:99:99",
                          timeout=60)
     time.sleep(0.5)
     got, sent = h1.call(paced_ping, h2.ip, 200, 0.045, timeout=60)
@@ -415,7 +393,7 @@ def test_restart_with_traffic(make_host, switchd, tmp_path):
                     "port p1\nport p2\nport p3\nrate 500/s\n")
     d = switchd("--config", str(conf))
     assert h1.ping(h2) == 3
-    join = in_background(h1.call, paced_ping, h2.ip, 100, 0.05,
+    join = vmlib.in_background(h1.call, paced_ping, h2.ip, 100, 0.05,
                          timeout=60)
     time.sleep(1)
     d.stop()

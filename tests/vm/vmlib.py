@@ -22,6 +22,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 
@@ -194,6 +195,27 @@ def wait_for(cond, timeout=30, interval=0.1, what="condition"):
             raise TimeoutError("timed out after %ss waiting for %s" %
                                (timeout, what))
         time.sleep(interval)
+
+
+def in_background(fn, *args, **kw):
+    """Run fn in a thread; returns a callable that joins and gives the
+    result (or raises the thread's exception)."""
+    box = {}
+
+    def body():
+        try:
+            box["r"] = fn(*args, **kw)
+        except BaseException as e:  # noqa: B902
+            box["e"] = e
+    t = threading.Thread(target=body)
+    t.start()
+
+    def join():
+        t.join()
+        if "e" in box:
+            raise box["e"]
+        return box["r"]
+    return join
 
 
 def _csum(data):
