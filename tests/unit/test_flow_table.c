@@ -11,32 +11,9 @@
  * every mask matches in_port exactly, and the flows of mask j all have
  * in_port j.  The expected result of any lookup is thus known exactly.
  */
-#include <stdio.h>
-#include <stdarg.h>
-
 #include "portable_env.h"
 #include "flow_table.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...) check(!!(cond), __LINE__, #cond, "" __VA_ARGS__)
-
-static bool check(bool ok, int line, const char *expr, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		passed++;
-		return true;
-	}
-	failed++;
-	printf("FAIL line %d: %s ", line, expr);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	return false;
-}
+#include "unit_check.h"
 
 /* ---- building keys, masks and flows -------------------------------- */
 
@@ -1373,6 +1350,5 @@ int main(void)
 	test_slab_cache();
 
 	CHECK(shim_rcu_pending() == 0);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return UNIT_REPORT();
 }
