@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,19 @@ void *ovsdp_buf_put(struct ovsdp_buf *b, const void *data, size_t len)
 	b->len += len;
 	b->data[b->len] = 0;
 	return dst;
+}
+
+void *ovsdp_array_grow(void *arr, size_t *cap, size_t size, size_t first)
+{
+	size_t ncap = *cap ? 2 * *cap : first;
+	void *p;
+
+	if (!size || ncap <= *cap || ncap > SIZE_MAX / size)
+		return NULL;
+	p = realloc(arr, ncap * size);
+	if (p)
+		*cap = ncap;
+	return p;
 }
 
 void ovsdp_buf_printf(struct ovsdp_buf *b, const char *fmt, ...)

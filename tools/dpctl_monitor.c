@@ -181,13 +181,12 @@ static int take_port(struct monitor *m, const struct ovsdp_vport_info *vp)
 		return 0;	/* ours already (our own set echoed back) */
 	if (!sp) {
 		if (m->n_ports == m->cap_ports) {
-			size_t cap = m->cap_ports ? 2 * m->cap_ports : 16;
-			void *p = realloc(m->ports, cap * sizeof(*m->ports));
+			void *p = ovsdp_array_grow(m->ports, &m->cap_ports,
+						   sizeof(*m->ports), 16);
 
 			if (!p)
 				return -ENOMEM;
 			m->ports = p;
-			m->cap_ports = cap;
 		}
 		sp = &m->ports[m->n_ports++];
 		sp->port_no = vp->port_no;
@@ -212,8 +211,7 @@ static int collect_port(const struct ovsdp_vport_info *vp, void *arg)
 	void *p;
 
 	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 16;
-		p = realloc(l->vps, l->cap * sizeof(*l->vps));
+		p = ovsdp_array_grow(l->vps, &l->cap, sizeof(*l->vps), 16);
 		if (!p)
 			return -ENOMEM;
 		l->vps = p;

@@ -222,8 +222,7 @@ static int collect_dp(const struct ovsdp_dp_info *dp, void *arg)
 	void *p;
 
 	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 8;
-		p = realloc(l->dps, l->cap * sizeof(*l->dps));
+		p = ovsdp_array_grow(l->dps, &l->cap, sizeof(*l->dps), 8);
 		if (!p)
 			return -ENOMEM;
 		l->dps = p;

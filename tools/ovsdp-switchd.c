@@ -1155,13 +1155,11 @@ static int collect_stats(const struct ovsdp_flow *f, void *arg)
 	if (!f->ufid || !ufid_is_ours(f->ufid, f->ufid_len))
 		return 0;
 	if (sl->n == sl->cap) {
-		size_t cap = sl->cap ? sl->cap * 2 : 256;
-		void *p = realloc(sl->r, cap * sizeof(*sl->r));
+		void *p = ovsdp_array_grow(sl->r, &sl->cap, sizeof(*sl->r), 256);
 
 		if (!p)
 			return -ENOMEM;
 		sl->r = p;
-		sl->cap = cap;
 	}
 	r = &sl->r[sl->n++];
 	memcpy(r->ufid, f->ufid, 16);
@@ -1272,13 +1270,11 @@ static int collect_flow(const struct ovsdp_flow *f, void *arg)
 	struct kflow *k;
 
 	if (kl->n == kl->cap) {
-		size_t cap = kl->cap ? kl->cap * 2 : 256;
-		void *p = realloc(kl->f, cap * sizeof(*kl->f));
+		void *p = ovsdp_array_grow(kl->f, &kl->cap, sizeof(*kl->f), 256);
 
 		if (!p)
 			return -ENOMEM;
 		kl->f = p;
-		kl->cap = cap;
 	}
 	k = &kl->f[kl->n++];
 	memset(k, 0, sizeof(*k));

@@ -42,6 +42,14 @@ void ovsdp_buf_printf(struct ovsdp_buf *b, const char *fmt, ...)
 /* The buffer's text as a C string ("" when empty). */
 const char *ovsdp_buf_str(const struct ovsdp_buf *b);
 
+/*
+ * Growable arrays of the tools: called when all *@cap elements of @arr
+ * (each @size bytes) are used, returns the array with room for more
+ * (doubled, or @first elements when empty) and updates *@cap; NULL when
+ * memory is short, @arr then still valid and unchanged.
+ */
+void *ovsdp_array_grow(void *arr, size_t *cap, size_t size, size_t first);
+
 /* Netlink attribute writing on an ovsdp_buf. */
 void ovsdp_attr_put(struct ovsdp_buf *b, uint16_t type, const void *data,
 		    size_t len);

@@ -439,6 +439,31 @@ static void test_action_bytes(void)
 	ovsdp_buf_free(&b);
 }
 
+static void test_array_grow(void)
+{
+	size_t cap = 0, n, i;
+	int *a = NULL, *p;
+
+	for (n = 0; n < 100; n++) {
+		if (n == cap) {
+			p = ovsdp_array_grow(a, &cap, sizeof(*a), 4);
+			CHECK(p, "grow at %zu", n);
+			if (!p)
+				break;
+			a = p;
+		}
+		a[n] = (int)n;
+	}
+	CHECK(cap == 128, "cap %zu", cap);
+	for (i = 0; i < n; i++)
+		CHECK(a[i] == (int)i, "a[%zu] = %d", i, a[i]);
+	/* An impossible size fails and leaves the array alone. */
+	cap = SIZE_MAX / 2 + 1;
+	CHECK(!ovsdp_array_grow(a, &cap, sizeof(*a), 4) &&
+	      cap == SIZE_MAX / 2 + 1, "cap %zu", cap);
+	free(a);
+}
+
 int main(void)
 {
 	test_key_identity();
@@ -447,5 +472,6 @@ int main(void)
 	test_key_bytes();
 	test_actions();
 	test_action_bytes();
+	test_array_grow();
 	return t_report();
 }
