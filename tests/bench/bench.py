@@ -17,7 +17,7 @@ Topology (root namespace = the switch):
 
 pktgen in `gen` sends 60-byte (64 with FCS) UDP frames into g0; what the
 switch forwards is counted as s1's tx_packets, i.e. frames that entered
-s0's receive queue.  The ceiling sends the same frames over d0-d1 instead;
+s0's receive path, where a tc ingress filter drops them.  The ceiling sends the same frames over d0-d1 instead;
 the Linux bridge reference bridges g1 and s1.
 """
 
@@ -105,6 +105,25 @@ class Net:
         vmlib.ip_batch(["link set d0 up"], ns="gen")
         vmlib.ip_batch(["link set d1 up"], ns="sink")
         self.d1_mac = self.sink.call(read, "/sys/class/net/d1/address").strip()
+        # The sink throws frames away as they arrive (tc ingress, before
+        # netfilter and routing): what the sink's own stack would spend on
+        # them is no part of a switch's cost.  Upstream's module turns
+        # conntrack on in every namespace (its ct_limit support), and the
+        # sink's conntrack would otherwise be charged to upstream.
+        for dev in ("s0", "d1"):
+            self.sink.run(["tc", "qdisc", "add", "dev", dev, "clsact"])
+            self.sink.run(["tc", "filter", "add", "dev", dev, "ingress",
+                           "matchall", "action", "drop"])
+        # pktgen's thread runs on CPU 0, and a veth delivers on the sending
+        # CPU: left alone, generator and switch share one CPU and the
+        # scheduler's split between pktgen and ksoftirqd decides the rate.
+        # RPS moves what enters g1 (and d1, for the ceiling) to the last
+        # CPU, so the switch has a CPU of its own and the rate is its own.
+        if os.cpu_count() > 1:
+            mask = "%x" % (1 << (os.cpu_count() - 1))
+            write("/sys/class/net/g1/queues/rx-0/rps_cpus", mask)
+            self.sink.call(write, "/sys/class/net/d1/queues/rx-0/rps_cpus",
+                           mask)
         # B's new connections go straight to the sink's MAC.
         vmlib.ip_batch(["neigh add 10.2.0.1 lladdr %s dev h0" %
                         self.sink.mac], ns="bh")
@@ -241,7 +260,26 @@ class Bench:
         log(" ".join("%s=%s" % (k, round(v, 3) if isinstance(v, float)
                                 else v) for k, v in kw.items()))
 
-    def traffic(self, where, kind, warm=None):
+    def window(self, tag):
+        """Waits out one measured window; with --perf, profiles the whole
+        VM meanwhile and keeps the top kernel symbols as perf-TAG.txt."""
+        if not self.args.perf:
+            time.sleep(self.args.duration)
+            return
+        data = "/tmp/perf.data"
+        subprocess.run(["perf", "record", "-q", "-a", "-e", "cpu-clock",
+                        "-o", data, "--", "sleep", str(self.args.duration)],
+                       check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        rep = subprocess.run(["perf", "report", "-i", data, "--stdio",
+                              "--sort", "dso,sym", "--percent-limit", "0.2"],
+                             capture_output=True, text=True).stdout
+        name = "perf-%s.txt" % "-".join(str(x) for x in tag).replace(" ", "_")
+        with open(os.path.join(os.path.dirname(self.args.out), name),
+                  "w") as fh:
+            fh.write(rep)
+
+    def traffic(self, where, kind, warm=None, tag=None):
         """Frames per second delivered over a measured window."""
         warm = self.args.warm if warm is None else warm
         dev, mac = ("d0", self.net.d1_mac) if where == "direct" else \
@@ -250,7 +288,7 @@ class Bench:
             time.sleep(warm)
             s0 = dp_stats() if where == "dp" else None
             c0, t0 = self.net.counter(where), time.monotonic()
-            time.sleep(self.args.duration)
+            self.window(tag or (where, kind))
             c1, t1 = self.net.counter(where), time.monotonic()
             s1 = dp_stats() if where == "dp" else None
         res = {"pps": (c1 - c0) / (t1 - t0)}
@@ -282,7 +320,7 @@ class Bench:
     def w1_one_flow(self, mod, rep):
         flush()
         ovsbench("exact", DP, 1, 2, self.net.gen.mac, self.net.sink.mac)
-        r = self.traffic("dp", "fixed")
+        r = self.traffic("dp", "fixed", tag=("w1", mod, rep))
         self.record(workload="w1", config="1 exact flow", module=mod,
                     rep=rep, **r)
 
@@ -293,7 +331,8 @@ class Bench:
             for kind, label in (("fixed", "hot"), ("rand_sport", "cold")):
                 # Long enough a warm-up that the mask array has been
                 # re-ordered by hits (every 4 s on both modules).
-                r = self.traffic("dp", kind, warm=self.args.warm_masks)
+                r = self.traffic("dp", kind, warm=self.args.warm_masks,
+                                 tag=("w2", n, label, mod, rep))
                 self.record(workload="w2", config="%d masks %s" % (n, label),
                             module=mod, rep=rep, **r)
 
@@ -310,7 +349,7 @@ class Bench:
                     rep=rep, bytes_per_flow=(m1["kernel"] - m0["kernel"]) /
                     n, slab_bytes_per_flow=(m1["slab"] - m0["slab"]) / n,
                     install_per_s=n / inst["seconds"])
-        r = self.traffic("dp", "spread")
+        r = self.traffic("dp", "spread", tag=("w3", mod, rep))
         self.record(workload="w3", config="%dk flows random" % (n // 1000),
                     module=mod, rep=rep, **r)
         flush()
@@ -465,6 +504,9 @@ def main():
                    help="workloads to run (ceiling w1 w2 w3 w4 w5)")
     p.add_argument("--out", default=os.path.join(
         os.environ.get("OVSDP_VM_OUT", "/tmp"), "results.json"))
+    p.add_argument("--perf", action="store_true",
+                   help="profile each packet workload's window with perf "
+                   "(perf-*.txt next to --out; lowers the rates)")
     p.add_argument("--ko", help="our module to load (default: the "
                    "tree's openvswitch.ko), e.g. an older build to compare")
     args = p.parse_args()
