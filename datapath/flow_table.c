@@ -546,6 +546,9 @@ int ovs_flow_table_init(struct ovs_flow_table *tbl, u32 cache_size)
 	masks = ovs_mask_array_alloc(0);
 	if (!masks)
 		goto err_free_ufids;
+	tbl->wasted_probes = alloc_percpu(unsigned long);
+	if (!tbl->wasted_probes)
+		goto err_free_masks;
 
 	RCU_INIT_POINTER(tbl->flows, flows);
 	RCU_INIT_POINTER(tbl->ufids, ufids);
@@ -556,9 +559,11 @@ int ovs_flow_table_init(struct ovs_flow_table *tbl, u32 cache_size)
 
 	err = ovs_flow_table_set_cache_size(tbl, cache_size);
 	if (err)
-		goto err_free_masks;
+		goto err_free_wasted;
 	return 0;
 
+err_free_wasted:
+	free_percpu(tbl->wasted_probes);
 err_free_masks:
 	kfree(masks);
 err_free_ufids:
@@ -599,6 +604,7 @@ void ovs_flow_table_destroy(struct ovs_flow_table *tbl)
 	}
 	kfree(ma);
 	ovs_mask_cache_free(ovs_tbl_deref(tbl->cache));
+	free_percpu(tbl->wasted_probes);
 	memset(tbl, 0, sizeof(*tbl));
 }
 
@@ -715,28 +721,32 @@ static int ovs_mask_rank_cmp(const void *a, const void *b)
 	return ra->pos < rb->pos ? -1 : ra->pos > rb->pos;
 }
 
-static unsigned long ovs_mask_hits(const struct ovs_flow_mask *mask)
+static unsigned long ovs_percpu_sum(unsigned long __percpu *counter)
 {
 	unsigned long sum = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(*per_cpu_ptr(mask->hits, cpu));
+		sum += READ_ONCE(*per_cpu_ptr(counter, cpu));
 	return sum;
 }
 
-void ovs_flow_table_masks_rebalance(struct ovs_flow_table *tbl)
+/*
+ * Sort the masks by hits since the last re-order and publish that order.
+ * @early (between periodic rebalances): only if it cuts the probes those
+ * hits cost (sum of hits x position) by at least a quarter.
+ */
+static void ovs_masks_sort(struct ovs_flow_table *tbl, bool early)
 {
 	struct ovs_mask_array *ma = ovs_tbl_deref(tbl->masks);
 	struct ovs_mask_array *new;
 	struct ovs_mask_rank *rank;
 	bool moved = ma->count != tbl->n_masks;	/* holes to compact */
+	u64 cost_before = 0, cost_after = 0;
 	u32 i, n = 0;
 
-	/* Growth put off by the last burst of inserts, if none came since. */
-	ovs_index_grow(tbl, false, tbl->count, false);
-	ovs_index_grow(tbl, true, tbl->ufid_count, false);
-
+	/* Counters wrap; differences are right modulo 2^BITS. */
+	tbl->wasted_seen = ovs_percpu_sum(tbl->wasted_probes);
 	if (!tbl->n_masks)
 		return;
 	rank = kmalloc_array(tbl->n_masks, sizeof(*rank), GFP_KERNEL);
@@ -748,18 +758,20 @@ void ovs_flow_table_masks_rebalance(struct ovs_flow_table *tbl)
 
 		if (!mask)
 			continue;
-		/* Counters wrap; the difference is right modulo 2^BITS. */
-		total = ovs_mask_hits(mask);
+		total = ovs_percpu_sum(mask->hits);
 		rank[n].mask = mask;
 		rank[n].hits = total - mask->hits_seen;
 		rank[n].pos = n;
 		mask->hits_seen = total;
+		cost_before += (u64)rank[n].hits * i;
 		n++;
 	}
 	sort(rank, n, sizeof(*rank), ovs_mask_rank_cmp, NULL);
-	for (i = 0; i < n && !moved; i++)
-		moved = rank[i].pos != i;
-	if (!moved)
+	for (i = 0; i < n; i++) {
+		moved |= rank[i].pos != i;
+		cost_after += (u64)rank[i].hits * i;
+	}
+	if (!moved || (early && cost_after > cost_before - cost_before / 4))
 		goto out;
 
 	new = ovs_mask_array_alloc(n);
@@ -770,6 +782,25 @@ void ovs_flow_table_masks_rebalance(struct ovs_flow_table *tbl)
 	ovs_mask_array_publish(tbl, new);
 out:
 	kfree(rank);
+}
+
+void ovs_flow_table_masks_rebalance(struct ovs_flow_table *tbl)
+{
+	/* Growth put off by the last burst of inserts, if none came since. */
+	ovs_index_grow(tbl, false, tbl->count, false);
+	ovs_index_grow(tbl, true, tbl->ufid_count, false);
+	ovs_masks_sort(tbl, false);
+}
+
+bool ovs_flow_table_masks_reorder_due(const struct ovs_flow_table *tbl)
+{
+	return ovs_percpu_sum(tbl->wasted_probes) - tbl->wasted_seen >=
+	       OVS_MASKS_REORDER_WASTE;
+}
+
+void ovs_flow_table_masks_reorder(struct ovs_flow_table *tbl)
+{
+	ovs_masks_sort(tbl, true);
 }
 
 /* ---- readers ------------------------------------------------------ */
@@ -799,8 +830,12 @@ ovs_masks_walk(const struct ovs_flow_table *tbl,
 		(*n_mask_hit)++;
 		flow = ovs_index_find(ti, key, mask, seed, !count_hits);
 		if (flow) {
-			if (count_hits)
+			if (count_hits) {
 				this_cpu_inc(*mask->hits);
+				if (*n_mask_hit > 1)
+					this_cpu_add(*tbl->wasted_probes,
+						     *n_mask_hit - 1);
+			}
 			*index = i;
 			return flow;
 		}

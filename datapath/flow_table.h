@@ -42,6 +42,11 @@ struct ovs_flow_table {
 	u32 n_masks;
 	u32 hash_seed;
 	u32 next_mask_id;
+	/* Masks probed in vain before the one that matched, by the packet
+	 * path: the cost of the probe order, read by ..._reorder_due().
+	 */
+	unsigned long __percpu *wasted_probes;
+	unsigned long wasted_seen;	/* the sum at the last re-order */
 	/* Grace-period cookies of the last rebuilt-away bucket arrays: their
 	 * nodes may not be reused by another rebuild before those elapse.
 	 */
@@ -141,6 +146,19 @@ struct ovs_flow *ovs_flow_table_dump_next(struct ovs_flow_table *tbl,
  * things as they were.
  */
 void ovs_flow_table_masks_rebalance(struct ovs_flow_table *tbl);
+
+/*
+ * Between two periodic rebalances: whether packets have, since the last
+ * re-order, probed at least OVS_MASKS_REORDER_WASTE masks in vain before
+ * finding theirs (traffic moved to a mask far down the order, e.g. one
+ * just added); and the re-order itself, which (unlike the periodic one)
+ * publishes a new order only if it cuts the probes those hits cost by a
+ * quarter or more, so that traffic spread over several masks does not
+ * flip the order back and forth.  Both under the writer's mutex.
+ */
+#define OVS_MASKS_REORDER_WASTE	1024
+bool ovs_flow_table_masks_reorder_due(const struct ovs_flow_table *tbl);
+void ovs_flow_table_masks_reorder(struct ovs_flow_table *tbl);
 
 /* Mask cache size per CPU: 0 disables; else a power of two up to
  * OVS_FLOW_TABLE_MAX_CACHE (-EINVAL otherwise), -ENOMEM.

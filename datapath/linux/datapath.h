@@ -112,9 +112,17 @@ struct ovs_vport {
 struct ovs_net {
 	struct list_head dps;		/* RCU list, written under ovs_mutex */
 	struct delayed_work rebalance;	/* re-orders mask arrays by hits */
+	unsigned int rebalance_ticks;	/* since the last full rebalance */
 };
 
-#define OVS_REBALANCE_INTERVAL	(4 * HZ)
+/*
+ * Mask arrays are rebalanced every 4 s.  In between, every 100 ms, a
+ * datapath whose packets waste probes on masks in front of theirs (traffic
+ * moved to a mask far down the order) is re-ordered at once, instead of
+ * probing a long array per packet until the next rebalance.
+ */
+#define OVS_REBALANCE_TICK	(HZ / 10)
+#define OVS_REBALANCE_TICKS	40
 
 extern unsigned int ovs_net_id;
 extern struct mutex ovs_mutex;

@@ -19,14 +19,31 @@ static void ovs_rebalance_fn(struct work_struct *work)
 {
 	struct ovs_net *on = container_of(to_delayed_work(work),
 					  struct ovs_net, rebalance);
+	bool full = ++on->rebalance_ticks >= OVS_REBALANCE_TICKS;
 	struct ovs_dp *dp;
 
+	if (full)
+		on->rebalance_ticks = 0;
+	/* A namespace without datapaths only ticks at the full interval
+	 * (a racy look at the list: one that just got a datapath is
+	 * served on the next tick).
+	 */
+	if (list_empty(&on->dps)) {
+		on->rebalance_ticks = 0;
+		schedule_delayed_work(&on->rebalance,
+				      OVS_REBALANCE_TICK * OVS_REBALANCE_TICKS);
+		return;
+	}
 	mutex_lock(&ovs_mutex);
-	list_for_each_entry(dp, &on->dps, node)
-		ovs_flow_table_masks_rebalance(&dp->table);
+	list_for_each_entry(dp, &on->dps, node) {
+		if (full)
+			ovs_flow_table_masks_rebalance(&dp->table);
+		else if (ovs_flow_table_masks_reorder_due(&dp->table))
+			ovs_flow_table_masks_reorder(&dp->table);
+	}
 	mutex_unlock(&ovs_mutex);
 
-	schedule_delayed_work(&on->rebalance, OVS_REBALANCE_INTERVAL);
+	schedule_delayed_work(&on->rebalance, OVS_REBALANCE_TICK);
 }
 
 static int __net_init ovs_init_net(struct net *net)
@@ -35,7 +52,7 @@ static int __net_init ovs_init_net(struct net *net)
 
 	INIT_LIST_HEAD(&on->dps);
 	INIT_DELAYED_WORK(&on->rebalance, ovs_rebalance_fn);
-	schedule_delayed_work(&on->rebalance, OVS_REBALANCE_INTERVAL);
+	schedule_delayed_work(&on->rebalance, OVS_REBALANCE_TICK);
 	return 0;
 }
 

@@ -1007,6 +1007,74 @@ static void test_rebalance(void)
 	shim_rcu_barrier();
 }
 
+/* Between periodic rebalances: traffic that moved to a mask far down the
+ * order is re-ordered as soon as its wasted probes add up, while traffic
+ * spread evenly over two masks does not flip their order.
+ */
+static void test_reorder_early(void)
+{
+	enum { MASKS = 8 };
+	struct ovs_flow *flows[MASKS];
+	struct ovs_flow_table tbl;
+	unsigned int j, k;
+	u32 nm, nc;
+
+	CHECK(ovs_flow_table_init(&tbl, 0) == 0);
+	for (j = 0; j < MASKS; j++)
+		flows[j] = add_flow(&tbl, distinct_mask(j), 1, NULL, 0);
+	CHECK(!ovs_flow_table_masks_reorder_due(&tbl));
+
+	/* Hits on the first mask waste nothing. */
+	for (k = 0; k < 64; k++)
+		lookup(&tbl, distinct_mask(0), 1, 0, NULL, NULL);
+	CHECK(!ovs_flow_table_masks_reorder_due(&tbl));
+
+	/* The last mask: 7 probes in vain per packet, over several CPUs. */
+	for (k = 0; k < OVS_MASKS_REORDER_WASTE / (MASKS - 1); k++) {
+		shim_set_cpu(k % SHIM_NR_CPUS);
+		lookup(&tbl, distinct_mask(MASKS - 1), 1, 0, &nm, NULL);
+		CHECK(nm == MASKS);
+	}
+	shim_set_cpu(0);
+	CHECK(!ovs_flow_table_masks_reorder_due(&tbl), "due too early");
+	lookup(&tbl, distinct_mask(MASKS - 1), 1, 0, NULL, NULL);
+	CHECK(ovs_flow_table_masks_reorder_due(&tbl));
+	ovs_flow_table_masks_reorder(&tbl);
+	CHECK(!ovs_flow_table_masks_reorder_due(&tbl));
+	lookup(&tbl, distinct_mask(MASKS - 1), 1, 0, &nm, &nc);
+	CHECK(nm == 1, "last mask probed %u-th after re-order", nm);
+	/* Mask 0 had more hits than the last one: it is now second. */
+	lookup(&tbl, distinct_mask(0), 1, 0, &nm, &nc);
+	CHECK(nm == 2, "mask 0 probed %u-th", nm);
+	shim_rcu_barrier();
+
+	/* Masks 7 and 0, nearly even: 0 wastes a probe each time, which
+	 * makes a re-order due, but swapping would save too little.
+	 */
+	for (k = 0; k < OVS_MASKS_REORDER_WASTE + 1; k++) {
+		lookup(&tbl, distinct_mask(MASKS - 1), 1, 0, NULL, NULL);
+		lookup(&tbl, distinct_mask(0), 1, 0, NULL, NULL);
+	}
+	lookup(&tbl, distinct_mask(0), 1, 0, NULL, NULL);
+	CHECK(ovs_flow_table_masks_reorder_due(&tbl));
+	ovs_flow_table_masks_reorder(&tbl);
+	CHECK(!ovs_flow_table_masks_reorder_due(&tbl));
+	lookup(&tbl, distinct_mask(MASKS - 1), 1, 0, &nm, &nc);
+	CHECK(nm == 1, "order flipped for a one-hit difference");
+
+	/* The periodic rebalance still follows the counts exactly. */
+	for (k = 0; k < 3; k++)
+		lookup(&tbl, distinct_mask(0), 1, 0, NULL, NULL);
+	ovs_flow_table_masks_rebalance(&tbl);
+	lookup(&tbl, distinct_mask(0), 1, 0, &nm, &nc);
+	CHECK(nm == 1);
+	for (j = 0; j < MASKS; j++)
+		CHECK(lookup(&tbl, distinct_mask(j), 1, 0, NULL, NULL) ==
+		      flows[j]);
+	ovs_flow_table_destroy(&tbl);
+	shim_rcu_barrier();
+}
+
 static void test_stats(void)
 {
 	struct ovs_flow_stats st;
@@ -1342,6 +1410,7 @@ int main(void)
 	test_mask_cache();
 	test_recirc_cache();
 	test_rebalance();
+	test_reorder_early();
 	test_stats();
 	test_stats_pool();
 	test_flush();
