@@ -919,6 +919,19 @@ static void test_recirc_cache(void)
 	shim_rcu_barrier();
 }
 
+/* A table without cache, one flow under each of @n distinct masks, added
+ * in order (so mask j is probed j-th).
+ */
+static void table_of_masks(struct ovs_flow_table *tbl, struct ovs_flow **flows,
+			   unsigned int n)
+{
+	unsigned int j;
+
+	CHECK(ovs_flow_table_init(tbl, 0) == 0);
+	for (j = 0; j < n; j++)
+		flows[j] = add_flow(tbl, distinct_mask(j), 1, NULL, 0);
+}
+
 static void test_rebalance(void)
 {
 	enum { MASKS = 5 };
@@ -927,9 +940,7 @@ static void test_rebalance(void)
 	unsigned int j, k;
 	u32 nm, nc;
 
-	CHECK(ovs_flow_table_init(&tbl, 0) == 0);
-	for (j = 0; j < MASKS; j++)
-		flows[j] = add_flow(&tbl, distinct_mask(j), 1, NULL, 0);
+	table_of_masks(&tbl, flows, MASKS);
 
 	/* Without traffic, rebalancing keeps the order. */
 	ovs_flow_table_masks_rebalance(&tbl);
@@ -1019,9 +1030,7 @@ static void test_reorder_early(void)
 	unsigned int j, k;
 	u32 nm, nc;
 
-	CHECK(ovs_flow_table_init(&tbl, 0) == 0);
-	for (j = 0; j < MASKS; j++)
-		flows[j] = add_flow(&tbl, distinct_mask(j), 1, NULL, 0);
+	table_of_masks(&tbl, flows, MASKS);
 	CHECK(!ovs_flow_table_masks_reorder_due(&tbl));
 
 	/* Hits on the first mask waste nothing. */
