@@ -19,14 +19,12 @@ static void ovs_rebalance_fn(struct work_struct *work)
 {
 	struct ovs_net *on = container_of(to_delayed_work(work),
 					  struct ovs_net, rebalance);
-	bool full = ++on->rebalance_ticks >= OVS_REBALANCE_TICKS;
 	struct ovs_dp *dp;
+	bool full;
 
-	if (full)
-		on->rebalance_ticks = 0;
-	/* A namespace without datapaths only ticks at the full interval
-	 * (a racy look at the list: one that just got a datapath is
-	 * served on the next tick).
+	/* A namespace without datapaths wakes only at the full interval, so
+	 * its first datapath waits up to 4 s for early re-orders (a racy
+	 * look at the list; the mutex below is what protects it).
 	 */
 	if (list_empty(&on->dps)) {
 		on->rebalance_ticks = 0;
@@ -34,6 +32,9 @@ static void ovs_rebalance_fn(struct work_struct *work)
 				      OVS_REBALANCE_TICK * OVS_REBALANCE_TICKS);
 		return;
 	}
+	full = ++on->rebalance_ticks >= OVS_REBALANCE_TICKS;
+	if (full)
+		on->rebalance_ticks = 0;
 	mutex_lock(&ovs_mutex);
 	list_for_each_entry(dp, &on->dps, node) {
 		if (full)
