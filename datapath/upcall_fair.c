@@ -14,7 +14,7 @@ void ovs_upcall_fair_init(struct ovs_upcall_fair *f, unsigned long now)
 	f->congested_until = now;
 	f->shared_until = now;
 	f->budget = OVS_FAIR_MIN_BUDGET;
-	f->ceiling = OVS_FAIR_MIN_BUDGET;
+	f->last_probe = now;
 }
 
 /* Start a new slice if the current one is over. */
@@ -26,22 +26,25 @@ static void ovs_fair_roll(struct ovs_upcall_fair *f,
 	if (now - f->slice_start < p->slice)
 		return;
 
-	if (f->congested && !f->overflowing &&
-	    time_after_eq(now, f->congested_until))
-		f->congested = false;
 	/*
-	 * A whole slice without a refusal: userspace keeps up.  Recover
-	 * towards the ceiling (under the rate that last overflowed); past it
-	 * only after a long clean stretch, since a probe that overshoots
-	 * fills the socket, and a full netlink socket refuses everything
-	 * until its reader has emptied it.
+	 * A hold without refusals or shedding ends congestion, and with it
+	 * an overflow no send has seen end: nothing was sent meanwhile.
+	 */
+	if (f->congested && time_after_eq(now, f->congested_until)) {
+		f->congested = false;
+		f->overflowing = false;
+	}
+	/*
+	 * A whole slice without a refusal: userspace keeps up.  A stretch
+	 * of them raises the budget towards the reader's pace, if demand
+	 * used it up (so it never grows past what the ports offer).
 	 */
 	if (f->congested && !f->overflowing && !f->refused) {
-		if (f->budget < f->ceiling) {
-			f->budget = min_t(u32, f->ceiling, f->budget +
-					  max_t(u32, 1, f->budget / 32));
-		} else if (++f->clean >= OVS_FAIR_PROBE_SLICES) {
-			f->ceiling += max_t(u32, 1, f->ceiling / 16);
+		if (f->clean < OVS_FAIR_RAISE_SLICES)
+			f->clean++;
+		if (f->clean == OVS_FAIR_RAISE_SLICES &&
+		    f->admitted >= f->budget) {
+			f->budget += max_t(u32, 1, f->budget / 16);
 			f->clean = 0;
 		}
 	}
@@ -123,6 +126,15 @@ enum ovs_fair_verdict ovs_upcall_fair_admit(struct ovs_upcall_fair *f,
 		f->admitted++;
 		return OVS_FAIR_SEND;
 	}
+	/*
+	 * While the socket overflows, one upcall per tick finds out whether
+	 * the reader has emptied it, so that the reader does not wait long
+	 * for work once it has.
+	 */
+	if (f->overflowing && now != f->last_probe) {
+		f->last_probe = now;
+		return OVS_FAIR_SEND;
+	}
 	/* Demand still exceeds the budget: lifting the limits now would
 	 * only fill the socket again.
 	 */
@@ -160,14 +172,17 @@ void ovs_upcall_fair_result(struct ovs_upcall_fair *f,
 		f->budget = max_t(u32, max_t(u32, f->delivered,
 					     f->prev_delivered),
 				  OVS_FAIR_MIN_BUDGET);
-		f->ceiling = f->budget;
+		f->clean = 0;
 		return;
 	}
-	/* Too much: recover to at most seven eighths of this level, and
-	 * start from half of it, so that the socket drains meanwhile.
+	/*
+	 * An overflow soon after a raise: the level is too high.  One at a
+	 * level that held for a while: the reader stalled, which no budget
+	 * prevents.  Either way the budget need not drop further for the
+	 * socket to drain: a full netlink socket takes nothing until its
+	 * reader has emptied it.
 	 */
-	f->ceiling = max_t(u32, OVS_FAIR_MIN_BUDGET,
-			   f->budget - f->budget / 8);
-	f->budget = max_t(u32, OVS_FAIR_MIN_BUDGET, f->budget / 2);
+	f->budget -= f->budget / (f->clean >= OVS_FAIR_HELD_SLICES ? 32 : 8);
+	f->budget = max_t(u32, OVS_FAIR_MIN_BUDGET, f->budget);
 	f->clean = 0;
 }

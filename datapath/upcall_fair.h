@@ -17,17 +17,23 @@
  *    port with a few new flows stays within its share and is never shed;
  *    a flooding port gets what is left of the budget.
  *  - The budget tracks what userspace actually drains: it starts at what
- *    was delivered in the slice that filled the socket.  Each overflow
- *    halves it and sets a ceiling at seven eighths of the level that
- *    overflowed; clean slices grow it back to the ceiling, and only a long
- *    clean stretch raises the ceiling.  So the budget settles under the
- *    drain rate, the socket stays short of full, and that headroom is
- *    where the light ports' upcalls land.
+ *    was delivered in the slice that filled the socket, and a stretch of
+ *    slices without a refusal raises it by a sixteenth.  An overflow soon
+ *    after a raise says the level is too high: it is cut by an eighth.  An
+ *    overflow at a level that held for a while says the reader stalled
+ *    (it was descheduled, or a flow install was slow), which no budget
+ *    prevents: it is trimmed by a thirty-second only.  So the budget
+ *    hovers at the reader's pace, and the reader always has work.
  *  - Overflows are expensive: a netlink socket that refused a message
  *    refuses every further one until its reader has emptied it (the
  *    NETLINK_S_CONGESTED state).  So an overflow counts once, however
  *    many refusals it takes to drain, and while it lasts only the
- *    guaranteed shares are sent (they find out when it is over).
+ *    guaranteed shares and one probe per tick are sent: they find out
+ *    when it is over, and the rest is shed before a message is built.
+ *  - A light port's upcall that meets a full socket is not lost: the
+ *    caller keeps it and sends it again, before anything else, once the
+ *    socket takes messages (see OVS_FAIR_SEND_KEEP).  The budget is about
+ *    throughput; the shares and that queue are what protect light ports.
  *
  * Upcalls shed here are counted as lost, like those the socket refused;
  * shedding them before a message is built also saves the work of building
@@ -48,8 +54,14 @@
  */
 #define OVS_FAIR_MIN_SHARE	2
 #define OVS_FAIR_MIN_BUDGET	8
-/* Clean slices at the ceiling before it is raised (4 s at HZ=250). */
-#define OVS_FAIR_PROBE_SLICES	512
+/* Clean slices at one level before the budget is raised (256 ms at HZ=250
+ * with 2-tick slices).
+ */
+#define OVS_FAIR_RAISE_SLICES	32
+/* Clean slices after which an overflow is taken for a stall of the reader,
+ * not for a budget too high.
+ */
+#define OVS_FAIR_HELD_SLICES	16
 
 struct ovs_upcall_fair {
 	unsigned long slice_start;	/* ticks */
@@ -59,8 +71,8 @@ struct ovs_upcall_fair {
 	bool overflowing;		/* refused since the last delivery */
 	bool refused;			/* the socket was full this slice */
 	u32 budget;			/* upcalls admitted per slice */
-	u32 ceiling;			/* recover up to here after a cut */
-	u32 clean;			/* slices without refusal at ceiling */
+	u32 clean;			/* slices without refusal at budget */
+	unsigned long last_probe;	/* ticks; while overflowing */
 	u32 admitted;			/* in this slice, while congested */
 	u32 delivered;			/* in this slice */
 	u32 prev_delivered;		/* in the slice before */

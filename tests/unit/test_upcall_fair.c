@@ -13,42 +13,109 @@ static const struct ovs_fair_params params = { .slice = 2, .hold = 250 };
 
 /*
  * A netlink socket: once it refuses a message for lack of room it refuses
- * all until its reader has emptied it (NETLINK_S_CONGESTED).
+ * all until its reader has emptied it (NETLINK_S_CONGESTED).  In front of
+ * it, upcall.c's queue of kept upcalls: those with a SEND_KEEP verdict
+ * that met a full socket, sent again each tick before anything new.
  */
+#define MODEL_KEPT_MAX	64		/* OVS_KEPT_MAX */
+#define MODEL_KEPT_AGE	250		/* OVS_KEPT_AGE, a second */
+
+struct port_stats {
+	unsigned long offered, delivered, shed, refused, kept, lost_kept;
+};
+
 struct sock_model {
 	unsigned int queue, cap, drain;	/* messages; drained per tick */
 	bool overrun;
 	bool policy;			/* consult ovs_upcall_fair at all */
 	struct ovs_upcall_fair fair;
+	unsigned int n_kept;
+	struct {
+		struct port_stats *st;
+		unsigned long since;
+	} kept[MODEL_KEPT_MAX];
 };
 
-struct port_stats {
-	unsigned long offered, delivered, shed, refused;
-};
+/* The socket itself: true if it took the message. */
+static bool sock_send(struct sock_model *s, unsigned long now)
+{
+	bool full = s->overrun || s->queue >= s->cap;
+
+	s->overrun = full;
+	if (!full)
+		s->queue++;
+	if (s->policy)
+		ovs_upcall_fair_result(&s->fair, &params, !full, full, now);
+	return !full;
+}
+
+static void keep(struct sock_model *s, struct port_stats *st,
+		 unsigned long now)
+{
+	if (s->n_kept == MODEL_KEPT_MAX) {
+		st->lost_kept++;
+		return;
+	}
+	st->kept++;
+	s->kept[s->n_kept].st = st;
+	s->kept[s->n_kept++].since = now;
+}
+
+/* The retry timer: kept upcalls, oldest first, while the socket takes
+ * them; too old ones are lost.
+ */
+static void retry_kept(struct sock_model *s, unsigned long now)
+{
+	unsigned int done = 0;
+
+	while (done < s->n_kept) {
+		struct port_stats *st = s->kept[done].st;
+
+		if (now - s->kept[done].since > MODEL_KEPT_AGE) {
+			st->lost_kept++;
+		} else if (sock_send(s, now)) {
+			st->delivered++;
+		} else {
+			break;
+		}
+		done++;
+	}
+	s->n_kept -= done;
+	memmove(s->kept, s->kept + done, s->n_kept * sizeof(s->kept[0]));
+}
 
 /* One upcall from @port at tick @now, as upcall.c would send it. */
 static void offer(struct sock_model *s, u32 port, struct port_stats *st,
 		  unsigned long now)
 {
-	bool full;
+	enum ovs_fair_verdict v = OVS_FAIR_SEND;
 
 	st->offered++;
-	if (s->policy && ovs_upcall_fair_admit(&s->fair, &params, port,
-					       now) == OVS_FAIR_SHED) {
+	if (s->policy) {
+		v = ovs_upcall_fair_admit(&s->fair, &params, port, now);
+		/* Kept upcalls go first when there is room again. */
+		if (v == OVS_FAIR_SEND && s->n_kept)
+			v = OVS_FAIR_SHED;
+	}
+	if (v == OVS_FAIR_SHED) {
 		st->shed++;
 		return;
 	}
-	full = s->overrun || s->queue >= s->cap;
-	s->overrun = full;
-	if (full)
-		st->refused++;
-	else
-		s->queue++;
-	st->delivered += !full;
-	if (s->policy)
-		ovs_upcall_fair_result(&s->fair, &params, !full, full, now);
+	if (v == OVS_FAIR_SEND_KEEP &&
+	    (s->n_kept || ovs_upcall_fair_overflowing(&s->fair))) {
+		keep(s, st, now);
+		return;
+	}
+	if (sock_send(s, now)) {
+		st->delivered++;
+		return;
+	}
+	st->refused++;
+	if (v == OVS_FAIR_SEND_KEEP)
+		keep(s, st, now);
 }
 
+/* A reader that takes @drain per tick, or varies (see flood_run_jitter). */
 static void drain(struct sock_model *s)
 {
 	s->queue = s->queue > s->drain ? s->queue - s->drain : 0;
@@ -58,27 +125,40 @@ static void drain(struct sock_model *s)
 
 /*
  * Port 1 floods (@a_rate per tick, far beyond what userspace drains);
- * port 2 opens a new flow every 25 ticks (10 per second).  Returns the
- * stats of the last @measure ticks.
+ * port 2 opens a new flow every 25 ticks (10 per second).  Stats are of
+ * the last @measure ticks, and *capacity is what the reader could have
+ * taken meanwhile.  With @jitter the reader's pace varies as a real
+ * one's does: 8 to 20 per tick at random, and every 400 ticks it stalls
+ * for 40 ticks at 4 per tick.
  */
-static void flood_run(bool policy, unsigned int a_rate, unsigned long ticks,
-		      unsigned long measure, struct port_stats *a,
-		      struct port_stats *b)
+static void flood_run_jitter(bool policy, unsigned int a_rate,
+			     unsigned long ticks, unsigned long measure,
+			     bool jitter, struct port_stats *a,
+			     struct port_stats *b, unsigned long *capacity)
 {
 	struct sock_model s = { .cap = 165, .drain = 14, .policy = policy };
 	struct port_stats junk_a = {}, junk_b = {};
+	u32 rnd = 12345;
 	unsigned long t;
 	unsigned int i;
 
 	ovs_upcall_fair_init(&s.fair, 0);
 	memset(a, 0, sizeof(*a));
 	memset(b, 0, sizeof(*b));
+	*capacity = 0;
 	for (t = 1; t <= ticks; t++) {
 		bool counted = t > ticks - measure;
 		struct port_stats *sa = counted ? a : &junk_a;
 		struct port_stats *sb = counted ? b : &junk_b;
 
+		if (jitter) {
+			rnd = rnd * 1103515245 + 12345;
+			s.drain = t % 400 < 40 ? 4 : 8 + (rnd >> 16) % 13;
+		}
+		if (counted)
+			*capacity += s.drain;
 		drain(&s);
+		retry_kept(&s, t);
 		for (i = 0; i < a_rate; i++) {
 			offer(&s, 1, sa, t);
 			/* B's packet lands amid A's, at a varying place. */
@@ -86,6 +166,136 @@ static void flood_run(bool policy, unsigned int a_rate, unsigned long ticks,
 				offer(&s, 2, sb, t);
 		}
 	}
+	/* The reader goes on after the traffic: the kept ones go out. */
+	for (; s.n_kept && t <= ticks + MODEL_KEPT_AGE; t++) {
+		drain(&s);
+		retry_kept(&s, t);
+	}
+}
+
+static void flood_run(bool policy, unsigned int a_rate, unsigned long ticks,
+		      unsigned long measure, struct port_stats *a,
+		      struct port_stats *b)
+{
+	unsigned long capacity;
+
+	flood_run_jitter(policy, a_rate, ticks, measure, false, a, b,
+			 &capacity);
+}
+
+/*
+ * A reader whose pace varies overflows the socket now and then, however
+ * well the budget is chosen.  Each overflow cuts the budget; it must
+ * climb back, or the flooding port ends up with a fraction of what the
+ * reader could take.  B loses nothing: the few of its upcalls a full
+ * socket refuses are kept and sent again.
+ */
+static void test_flood_with_a_jittery_reader(void)
+{
+	struct port_stats a, b;
+	unsigned long capacity;
+
+	flood_run_jitter(true, 60, 20000, 15000, true, &a, &b, &capacity);
+	CHECK(b.delivered == b.offered, "b delivered %lu of %lu (refused "
+	      "%lu, kept %lu, lost %lu, shed %lu)", b.delivered, b.offered,
+	      b.refused, b.kept, b.lost_kept, b.shed);
+	CHECK(a.delivered * 10 >= capacity * 9, "a delivered %lu of %lu",
+	      a.delivered, capacity);
+}
+
+/*
+ * With a steady reader the budget settles near the reader's pace (14 per
+ * tick, 28 per slice): under it the reader would idle, far over it every
+ * slice would overflow the socket.
+ */
+static void test_budget_settles_at_the_reader_pace(void)
+{
+	struct sock_model s = { .cap = 165, .drain = 14, .policy = true };
+	struct port_stats a = {}, b = {};
+	u32 lo = ~0u, hi = 0;
+	unsigned long t;
+	unsigned int i;
+
+	ovs_upcall_fair_init(&s.fair, 0);
+	for (t = 1; t <= 10000; t++) {
+		drain(&s);
+		retry_kept(&s, t);
+		for (i = 0; i < 60; i++)
+			offer(&s, 1, &a, t);
+		if (t % 25 == 0)
+			offer(&s, 2, &b, t);
+		if (t > 5000) {
+			lo = min(lo, s.fair.budget);
+			hi = max(hi, s.fair.budget);
+		}
+	}
+	CHECK(lo >= 20 && hi <= 40, "budget between %u and %u", lo, hi);
+}
+
+/*
+ * While the socket overflows, a flooding port beyond its share gets one
+ * probe per tick; the rest is shed before a message is built.
+ */
+static void test_one_probe_per_tick_while_overflowing(void)
+{
+	struct ovs_upcall_fair f;
+	unsigned long t = 100;
+	unsigned int i, sent;
+
+	ovs_upcall_fair_init(&f, t);
+	/* Two ports, then the socket fills: limits apply. */
+	ovs_upcall_fair_admit(&f, &params, 1, t);
+	ovs_upcall_fair_admit(&f, &params, 2, t);
+	ovs_upcall_fair_result(&f, &params, false, true, t);
+	CHECK(f.congested && ovs_upcall_fair_overflowing(&f));
+
+	t += params.slice;
+	for (sent = 0, i = 0; i < 50; i++)
+		sent += ovs_upcall_fair_admit(&f, &params, 1, t) !=
+			OVS_FAIR_SHED;
+	/* The share and one probe. */
+	CHECK(sent == OVS_FAIR_MIN_SHARE + 1, "sent %u", sent);
+	for (sent = 0, i = 0; i < 50; i++)
+		sent += ovs_upcall_fair_admit(&f, &params, 1, t + 1) !=
+			OVS_FAIR_SHED;
+	CHECK(sent == 1, "sent %u in the next tick", sent);
+
+	/* A probe gets through: the budget applies again. */
+	ovs_upcall_fair_result(&f, &params, true, false, t + 1);
+	CHECK(!ovs_upcall_fair_overflowing(&f));
+	CHECK(ovs_upcall_fair_admit(&f, &params, 1, t + 1) == OVS_FAIR_SEND);
+}
+
+/*
+ * A reader that keeps up with everything: the budget grows while demand
+ * exceeds it, but no further, and then the limits lift.
+ */
+static void test_budget_grows_only_with_demand(void)
+{
+	struct ovs_upcall_fair f;
+	unsigned long t = 0;
+	unsigned int i;
+
+	ovs_upcall_fair_init(&f, t);
+	ovs_upcall_fair_admit(&f, &params, 1, t);
+	ovs_upcall_fair_admit(&f, &params, 2, t);
+	for (i = 0; i < 20; i++)
+		ovs_upcall_fair_result(&f, &params, true, false, t);
+	ovs_upcall_fair_result(&f, &params, false, true, t);
+	CHECK(f.congested && f.budget == 20, "budget %u", f.budget);
+
+	/* 40 per slice from port 1, one from port 2; nothing refused. */
+	for (t = params.slice; t < 4000 * params.slice; t += params.slice) {
+		for (i = 0; i < 41; i++) {
+			if (ovs_upcall_fair_admit(&f, &params, i ? 1 : 2, t) !=
+			    OVS_FAIR_SHED)
+				ovs_upcall_fair_result(&f, &params, true,
+						       false, t);
+		}
+	}
+	CHECK(f.budget > 40 && f.budget <= 40 + 40 / 16 + 1,
+	      "budget %u", f.budget);
+	CHECK(!f.congested);
 }
 
 static void test_without_policy_the_flood_starves_b(void)
@@ -239,6 +449,10 @@ int main(void)
 {
 	test_without_policy_the_flood_starves_b();
 	test_flood_leaves_room_for_b();
+	test_flood_with_a_jittery_reader();
+	test_budget_settles_at_the_reader_pace();
+	test_one_probe_per_tick_while_overflowing();
+	test_budget_grows_only_with_demand();
 	test_light_load_is_untouched();
 	test_congestion_ends_after_hold();
 	test_many_ports();
