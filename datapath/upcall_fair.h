@@ -23,7 +23,7 @@
  *    overflow at a level that held for a while says the reader stalled
  *    (it was descheduled, or a flow install was slow), which no budget
  *    prevents: it is trimmed by a thirty-second only.  So the budget
- *    hovers at the reader's pace, and the reader always has work.
+ *    hovers at the reader's pace, and the reader is seldom left idle.
  *  - Overflows are expensive: a netlink socket that refused a message
  *    refuses every further one until its reader has emptied it (the
  *    NETLINK_S_CONGESTED state).  So an overflow counts once, however
@@ -67,12 +67,12 @@ struct ovs_upcall_fair {
 	unsigned long slice_start;	/* ticks */
 	unsigned long congested_until;	/* ticks; valid if congested */
 	unsigned long shared_until;	/* ticks; several ports seen */
+	unsigned long last_probe;	/* ticks; while overflowing */
 	bool congested;
 	bool overflowing;		/* refused since the last delivery */
 	bool refused;			/* the socket was full this slice */
 	u32 budget;			/* upcalls admitted per slice */
 	u32 clean;			/* slices without refusal at budget */
-	unsigned long last_probe;	/* ticks; while overflowing */
 	u32 admitted;			/* in this slice, while congested */
 	u32 delivered;			/* in this slice */
 	u32 prev_delivered;		/* in the slice before */
