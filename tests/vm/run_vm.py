@@ -344,6 +344,50 @@ def main(argv):
         shutil.rmtree(outdir, ignore_errors=True)
 
 
+# A normal boot reaches PID 1's "ready" line in about 6 s; this is how
+# long to wait for it before calling the boot stalled.
+BOOT_STALL = 120
+
+
+def init_started(console):
+    try:
+        with open(console, errors="replace") as fh:
+            return "VM-INIT-READY" in fh.read()
+    except OSError:
+        return False
+
+
+def boot(args, argv, console):
+    """Runs qemu to the end (or the timeout); returns (proc, timed_out).
+    A boot that does not reach PID 1's "ready" line within BOOT_STALL
+    seconds is stopped as timed out."""
+    stdin = None if args.shell else subprocess.DEVNULL
+    proc = subprocess.Popen(argv, stdin=stdin, start_new_session=not args.shell)
+    deadline = None if args.shell else time.monotonic() + args.timeout
+    stall = None if args.shell else time.monotonic() + BOOT_STALL
+    try:
+        while True:
+            try:
+                proc.wait(timeout=1)
+                return proc, False
+            except subprocess.TimeoutExpired:
+                pass
+            now = time.monotonic()
+            if stall is not None and now > stall:
+                if not init_started(console):
+                    break
+                stall = None
+            if deadline is not None and now > deadline:
+                break
+    except KeyboardInterrupt:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return proc, True
+
+
 def run(args, kver, initrd, outdir, log):
     with open(os.path.join(outdir, "stage2.sh"), "w") as fh:
         fh.write(stage2_script(args, kver, outdir))
@@ -351,19 +395,17 @@ def run(args, kver, initrd, outdir, log):
     argv = qemu_argv(args, kver, initrd, outdir, console)
     sys.stdout.flush()
     t0 = time.monotonic()
-    stdin = None if args.shell else subprocess.DEVNULL
-    proc = subprocess.Popen(argv, stdin=stdin, start_new_session=not args.shell)
-    timed_out = False
-    try:
-        proc.wait(timeout=None if args.shell else args.timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    except KeyboardInterrupt:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        raise
+    for attempt in (1, 2):
+        proc, timed_out = boot(args, argv, console)
+        # Rarely, a guest under TCG stops or stalls in early boot, before
+        # PID 1 has started anything.  Nothing of the command ran, so a
+        # second boot is safe.
+        if args.shell or attempt == 2 or init_started(console):
+            break
+        print("run_vm: the VM stopped in early boot (%s); booting again" %
+              ("stalled" if timed_out else "qemu rc %d" % proc.returncode),
+              file=sys.stderr)
+        shutil.copy(console, log + ".boot%d" % attempt)
     elapsed = time.monotonic() - t0
     sys.stdout.flush()
 
