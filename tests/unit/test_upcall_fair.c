@@ -123,18 +123,23 @@ static void drain(struct sock_model *s)
 		s->overrun = false;
 }
 
+/* What a flood_run_jitter() saw while it measured. */
+struct flood_result {
+	struct port_stats a, b;
+	unsigned long capacity;		/* what the reader could have taken */
+	u32 budget_lo, budget_hi;	/* the range the budget moved in */
+};
+
 /*
  * Port 1 floods (@a_rate per tick, far beyond what userspace drains);
- * port 2 opens a new flow every 25 ticks (10 per second).  Stats are of
- * the last @measure ticks, and *capacity is what the reader could have
- * taken meanwhile.  With @jitter the reader's pace varies as a real
- * one's does: 8 to 20 per tick at random, and every 400 ticks it stalls
- * for 40 ticks at 4 per tick.
+ * port 2 opens a new flow every 25 ticks (10 per second).  What is
+ * measured is the last @measure ticks.  With @jitter the reader's pace
+ * varies as a real one's does: 8 to 20 per tick at random, and every 400
+ * ticks it stalls for 40 ticks at 4 per tick; otherwise it takes 14.
  */
 static void flood_run_jitter(bool policy, unsigned int a_rate,
 			     unsigned long ticks, unsigned long measure,
-			     bool jitter, struct port_stats *a,
-			     struct port_stats *b, unsigned long *capacity)
+			     bool jitter, struct flood_result *r)
 {
 	struct sock_model s = { .cap = 165, .drain = 14, .policy = policy };
 	struct port_stats junk_a = {}, junk_b = {};
@@ -143,20 +148,22 @@ static void flood_run_jitter(bool policy, unsigned int a_rate,
 	unsigned int i;
 
 	ovs_upcall_fair_init(&s.fair, 0);
-	memset(a, 0, sizeof(*a));
-	memset(b, 0, sizeof(*b));
-	*capacity = 0;
+	memset(r, 0, sizeof(*r));
+	r->budget_lo = ~0u;
 	for (t = 1; t <= ticks; t++) {
 		bool counted = t > ticks - measure;
-		struct port_stats *sa = counted ? a : &junk_a;
-		struct port_stats *sb = counted ? b : &junk_b;
+		struct port_stats *sa = counted ? &r->a : &junk_a;
+		struct port_stats *sb = counted ? &r->b : &junk_b;
 
 		if (jitter) {
 			rnd = rnd * 1103515245 + 12345;
 			s.drain = t % 400 < 40 ? 4 : 8 + (rnd >> 16) % 13;
 		}
-		if (counted)
-			*capacity += s.drain;
+		if (counted) {
+			r->capacity += s.drain;
+			r->budget_lo = min(r->budget_lo, s.fair.budget);
+			r->budget_hi = max(r->budget_hi, s.fair.budget);
+		}
 		drain(&s);
 		retry_kept(&s, t);
 		for (i = 0; i < a_rate; i++) {
@@ -177,10 +184,11 @@ static void flood_run(bool policy, unsigned int a_rate, unsigned long ticks,
 		      unsigned long measure, struct port_stats *a,
 		      struct port_stats *b)
 {
-	unsigned long capacity;
+	struct flood_result r;
 
-	flood_run_jitter(policy, a_rate, ticks, measure, false, a, b,
-			 &capacity);
+	flood_run_jitter(policy, a_rate, ticks, measure, false, &r);
+	*a = r.a;
+	*b = r.b;
 }
 
 /*
@@ -192,15 +200,14 @@ static void flood_run(bool policy, unsigned int a_rate, unsigned long ticks,
  */
 static void test_flood_with_a_jittery_reader(void)
 {
-	struct port_stats a, b;
-	unsigned long capacity;
+	struct flood_result r;
 
-	flood_run_jitter(true, 60, 20000, 15000, true, &a, &b, &capacity);
-	CHECK(b.delivered == b.offered, "b delivered %lu of %lu (refused "
-	      "%lu, kept %lu, lost %lu, shed %lu)", b.delivered, b.offered,
-	      b.refused, b.kept, b.lost_kept, b.shed);
-	CHECK(a.delivered * 10 >= capacity * 9, "a delivered %lu of %lu",
-	      a.delivered, capacity);
+	flood_run_jitter(true, 60, 20000, 15000, true, &r);
+	CHECK(r.b.delivered == r.b.offered, "b delivered %lu of %lu (refused "
+	      "%lu, kept %lu, lost %lu, shed %lu)", r.b.delivered,
+	      r.b.offered, r.b.refused, r.b.kept, r.b.lost_kept, r.b.shed);
+	CHECK(r.a.delivered * 10 >= r.capacity * 9, "a delivered %lu of %lu",
+	      r.a.delivered, r.capacity);
 }
 
 /*
@@ -210,26 +217,11 @@ static void test_flood_with_a_jittery_reader(void)
  */
 static void test_budget_settles_at_the_reader_pace(void)
 {
-	struct sock_model s = { .cap = 165, .drain = 14, .policy = true };
-	struct port_stats a = {}, b = {};
-	u32 lo = ~0u, hi = 0;
-	unsigned long t;
-	unsigned int i;
+	struct flood_result r;
 
-	ovs_upcall_fair_init(&s.fair, 0);
-	for (t = 1; t <= 10000; t++) {
-		drain(&s);
-		retry_kept(&s, t);
-		for (i = 0; i < 60; i++)
-			offer(&s, 1, &a, t);
-		if (t % 25 == 0)
-			offer(&s, 2, &b, t);
-		if (t > 5000) {
-			lo = min(lo, s.fair.budget);
-			hi = max(hi, s.fair.budget);
-		}
-	}
-	CHECK(lo >= 20 && hi <= 40, "budget between %u and %u", lo, hi);
+	flood_run_jitter(true, 60, 10000, 5000, false, &r);
+	CHECK(r.budget_lo >= 20 && r.budget_hi <= 40,
+	      "budget between %u and %u", r.budget_lo, r.budget_hi);
 }
 
 /*
