@@ -54,9 +54,16 @@ struct ovsdp {
 	char errmsg[256];
 };
 
+/*
+ * An upcall carries at most a 64 kB packet (the datapath segments GSO
+ * packets first) plus its key and metadata.
+ */
+#define LISTENER_BUF (128 * 1024)
+
 struct ovsdp_listener {
 	int fd;
 	struct nl_sock *sk;
+	uint8_t *buf;		/* LISTENER_BUF, allocated on first receive */
 	int fam[OVSDP_N_FAMILIES];
 	int mcgrp[OVSDP_N_FAMILIES];
 };
@@ -868,12 +875,19 @@ int ovsdp_flow_dump(struct ovsdp *h, int dp_ifindex, uint32_t ufid_flags,
 
 /* ---- batched flow puts ---- */
 
+/*
+ * One send carries a whole window of requests, and only the last of them
+ * asks for an ack.  The kernel handles the messages of one send in order
+ * and answers a failed one whatever its flags, so once the last one is
+ * answered, every request of the send that got no error reply has
+ * succeeded.  A window then costs one send and one receive per failure
+ * plus one, where a request each way would cost two system calls a flow.
+ */
 struct batch {
 	struct ovsdp_batch_result *results;
-	const uint32_t *seqs;
-	size_t lo, hi;		/* requests [lo, hi) are in flight */
-	size_t completed;
+	uint32_t *seqs;
 	bool *done;
+	size_t lo, hi;		/* requests [lo, hi) are in flight */
 };
 
 static long batch_index(struct batch *b, uint32_t seq)
@@ -894,7 +908,6 @@ static int batch_ack(struct nl_msg *msg, void *arg)
 	if (i >= 0) {
 		b->results[i].error = 0;
 		b->done[i] = true;
-		b->completed++;
 	}
 	return NL_OK;
 }
@@ -911,7 +924,6 @@ static int batch_err(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 		ovsdp_extack_text(nlh, b->results[i].msg,
 				  sizeof(b->results[i].msg));
 		b->done[i] = true;
-		b->completed++;
 	}
 	return NL_SKIP;
 }
@@ -923,14 +935,93 @@ static int batch_skip(struct nl_msg *msg, void *arg)
 	return NL_SKIP;
 }
 
+/* A send stays well under the socket's default send buffer (212 kB). */
+#define BATCH_SEND_BYTES 65536
+
+/*
+ * Appends requests from b->hi on to @out, up to @window of them or
+ * BATCH_SEND_BYTES; requests that cannot be built are settled at once.
+ * *@last is the offset in @out of the last message appended, -1 if none.
+ */
+static int batch_fill(struct ovsdp *h, const struct ovsdp_flow *reqs,
+		      size_t n, int nlf, unsigned int window,
+		      struct batch *b, struct ovsdp_buf *out, long *last)
+{
+	size_t taken;
+
+	*last = -1;
+	for (taken = 0; b->hi < n && taken < window &&
+	     out->len < BATCH_SEND_BYTES; taken++, b->hi++) {
+		struct ovsdp_batch_result *r = &b->results[b->hi];
+		struct nlmsghdr *nlh;
+		struct nl_msg *msg;
+		void *copy;
+		int err = 0;
+
+		msg = flow_msg(h, OVS_FLOW_CMD_NEW, nlf, &reqs[b->hi], &err);
+		if (!msg) {
+			r->error = err;
+			snprintf(r->msg, sizeof(r->msg), "%.127s", h->errmsg);
+			b->done[b->hi] = true;
+			continue;
+		}
+		nl_complete_msg(h->sk, msg);
+		nlh = nlmsg_hdr(msg);
+		b->seqs[b->hi] = nlh->nlmsg_seq;
+		*last = out->len;
+		copy = ovsdp_buf_put(out, nlh, NLMSG_ALIGN(nlh->nlmsg_len));
+		nlmsg_free(msg);
+		if (!copy)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Sends the requests of one window and waits for their answers. */
+static int batch_window(struct ovsdp *h, const struct ovsdp_flow *reqs,
+			size_t n, int nlf, unsigned int window,
+			struct batch *b, struct nl_cb *cb, struct ovsdp_buf *out)
+{
+	struct nlmsghdr *last_nlh;
+	size_t i, last_i;
+	long last;
+	int rc;
+
+	ovsdp_buf_clear(out);
+	rc = batch_fill(h, reqs, n, nlf, window, b, out, &last);
+	if (rc || last < 0)
+		return rc;	/* or nothing in this window could be built */
+	last_nlh = (struct nlmsghdr *)((uint8_t *)out->data + last);
+	last_nlh->nlmsg_flags |= NLM_F_ACK;
+	for (last_i = b->hi - 1; b->done[last_i]; last_i--)
+		;	/* skip requests that were never sent */
+
+	rc = nl_sendto(h->sk, out->data, out->len);
+	if (rc < 0)
+		return nle_to_errno(rc);
+	while (!b->done[last_i]) {
+		rc = nl_recvmsgs(h->sk, cb);
+		if (rc < 0 && nle_to_errno(rc) != -EINTR)
+			return nle_to_errno(rc);
+	}
+	/* No error reply before the last one's answer: it went through. */
+	for (i = b->lo; i < b->hi; i++) {
+		if (!b->done[i]) {
+			b->results[i].error = 0;
+			b->done[i] = true;
+		}
+	}
+	return 0;
+}
+
 int ovsdp_flow_put_batch(struct ovsdp *h, const struct ovsdp_flow *reqs,
 			 size_t n, unsigned int flags, unsigned int window,
 			 struct ovsdp_batch_result *results)
 {
-	int nlf = NLM_F_ACK | NLM_F_CREATE;
 	struct batch b = { .results = results };
-	uint32_t *seqs = NULL;
+	struct ovsdp_buf out;
 	struct nl_cb *cb = NULL;
+	int nlf = NLM_F_CREATE;
 	size_t i, failed = 0;
 	int rc = 0;
 
@@ -940,14 +1031,14 @@ int ovsdp_flow_put_batch(struct ovsdp *h, const struct ovsdp_flow *reqs,
 		nlf |= NLM_F_EXCL;
 	if (!window)
 		window = 64;
-	seqs = calloc(n, sizeof(*seqs));
+	ovsdp_buf_init(&out);
+	b.seqs = calloc(n, sizeof(*b.seqs));
 	b.done = calloc(n, sizeof(*b.done));
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!seqs || !b.done || !cb) {
+	if (!b.seqs || !b.done || !cb) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	b.seqs = seqs;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, batch_skip, &b);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, batch_ack, &b);
 	nl_cb_err(cb, NL_CB_CUSTOM, batch_err, &b);
@@ -956,44 +1047,11 @@ int ovsdp_flow_put_batch(struct ovsdp *h, const struct ovsdp_flow *reqs,
 		results[i].msg[0] = 0;
 	}
 
-	while (b.completed < n) {
-		/* Keep up to @window requests in flight. */
-		while (b.hi < n && b.hi - b.completed < window) {
-			struct nl_msg *msg;
-			int err = 0;
-
-			msg = flow_msg(h, OVS_FLOW_CMD_NEW, nlf, &reqs[b.hi],
-				       &err);
-			if (!msg) {
-				results[b.hi].error = err;
-				snprintf(results[b.hi].msg,
-					 sizeof(results[b.hi].msg), "%.127s",
-					 h->errmsg);
-				b.done[b.hi] = true;
-				b.completed++;
-				b.hi++;
-				continue;
-			}
-			nl_complete_msg(h->sk, msg);
-			seqs[b.hi] = nlmsg_hdr(msg)->nlmsg_seq;
-			err = nl_send(h->sk, msg);
-			nlmsg_free(msg);
-			if (err < 0) {
-				rc = nle_to_errno(err);
-				goto out;
-			}
-			b.hi++;
-		}
-		if (b.completed >= n)
-			break;
-		do {
-			rc = nl_recvmsgs(h->sk, cb);
-			rc = rc < 0 ? nle_to_errno(rc) : 0;
-		} while (rc == -EINTR);
+	while (b.lo < n) {
+		rc = batch_window(h, reqs, n, nlf, window, &b, cb, &out);
 		if (rc)
 			goto out;
-		while (b.lo < b.hi && b.done[b.lo])
-			b.lo++;
+		b.lo = b.hi;
 	}
 	for (i = 0; i < n; i++)
 		if (results[i].error)
@@ -1002,7 +1060,8 @@ int ovsdp_flow_put_batch(struct ovsdp *h, const struct ovsdp_flow *reqs,
 out:
 	if (cb)
 		nl_cb_put(cb);
-	free(seqs);
+	ovsdp_buf_free(&out);
+	free(b.seqs);
 	free(b.done);
 	return rc;
 }
@@ -1173,6 +1232,7 @@ void ovsdp_listener_close(struct ovsdp_listener *l)
 	if (!l)
 		return;
 	nl_socket_free(l->sk);
+	free(l->buf);
 	free(l);
 }
 
@@ -1242,24 +1302,21 @@ int ovsdp_listener_recv(struct ovsdp_listener *l, ovsdp_event_cb cb,
 	struct ovsdp_event ev;
 	struct nlmsghdr *nlh;
 	ssize_t n, left;
-	uint8_t *buf;
 	int count = 0, rc = 0;
 
-	/* Peek at the size first: upcalls can carry 64 kB packets. */
-	n = recv(l->fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+	if (!l->buf) {
+		l->buf = malloc(LISTENER_BUF);
+		if (!l->buf)
+			return -ENOMEM;
+	}
+	/* One message per call: a peek for its size would double the calls. */
+	n = recv(l->fd, l->buf, LISTENER_BUF, MSG_TRUNC);
 	if (n < 0)
 		return -errno;
-	buf = malloc(n ? n : 1);
-	if (!buf)
-		return -ENOMEM;
-	n = recv(l->fd, buf, n, 0);
-	if (n < 0) {
-		rc = -errno;
-		free(buf);
-		return rc;
-	}
+	if (n > LISTENER_BUF)
+		return -EMSGSIZE;	/* cut short: the message is lost */
 	left = n;
-	for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, left);
+	for (nlh = (struct nlmsghdr *)l->buf; NLMSG_OK(nlh, left);
 	     nlh = NLMSG_NEXT(nlh, left)) {
 		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
 			continue;	/* errors, acks, noops: not events */
@@ -1270,6 +1327,5 @@ int ovsdp_listener_recv(struct ovsdp_listener *l, ovsdp_event_cb cb,
 		if (rc)
 			break;
 	}
-	free(buf);
 	return rc ? rc : count;
 }

@@ -226,6 +226,20 @@ int main(void)
 	rc = ovsdp_flow_get(h, &f, NULL, NULL);
 	CHECK(rc == -ENOENT, "gone: %d", rc);
 
+	/*
+	 * Only failures are answered before a send's last request: a window
+	 * whose middle request succeeds and whose last one fails must still
+	 * report each request right.  Flow 3 is gone, the others collide.
+	 */
+	rc = ovsdp_flow_put_batch(h, flows, 10, OVSDP_FLOW_EXCL, 10, res);
+	CHECK(rc == 9 && res[3].error == 0 && res[2].error == -EEXIST &&
+	      res[9].error == -EEXIST, "mixed window: %d failed, %d %d %d", rc,
+	      res[2].error, res[3].error, res[9].error);
+	rc = ovsdp_flow_get(h, &f, NULL, NULL);
+	CHECK(rc == 0, "put again by the batch: %d", rc);
+	rc = ovsdp_flow_del(h, &f, NULL, NULL);
+	CHECK(rc == 0, "del again: %d", rc);
+
 	/* Set (modify actions) by key, with the reply echoed. */
 	ovsdp_buf_clear(&acts);
 	parse_or_die("in_port(1)", "set(ipv4(ttl=9)),5", &out, &out, &acts);
