@@ -873,7 +873,7 @@ int ovsdp_flow_dump(struct ovsdp *h, int dp_ifindex, uint32_t ufid_flags,
 	return flow_xact(h, OVS_FLOW_CMD_GET, NLM_F_DUMP, &f, cb, arg);
 }
 
-/* ---- batched flow puts ---- */
+/* ---- batched requests ---- */
 
 /*
  * One send carries a whole window of requests, and only the last of them
@@ -883,7 +883,14 @@ int ovsdp_flow_dump(struct ovsdp *h, int dp_ifindex, uint32_t ufid_flags,
  * succeeded.  A window then costs one send and one receive per failure
  * plus one, where a request each way would cost two system calls a flow.
  */
+/* Builds request @i of @reqs with netlink @flags. */
+typedef struct nl_msg *(*batch_msg_fn)(struct ovsdp *h, const void *reqs,
+				       size_t i, int flags, int *err);
+
 struct batch {
+	batch_msg_fn build;
+	const void *reqs;
+	int flags;
 	struct ovsdp_batch_result *results;
 	uint32_t *seqs;
 	bool *done;
@@ -943,8 +950,7 @@ static int batch_skip(struct nl_msg *msg, void *arg)
  * BATCH_SEND_BYTES; requests that cannot be built are settled at once.
  * *@last is the offset in @out of the last message appended, -1 if none.
  */
-static int batch_fill(struct ovsdp *h, const struct ovsdp_flow *reqs,
-		      size_t n, int nlf, unsigned int window,
+static int batch_fill(struct ovsdp *h, size_t n, unsigned int window,
 		      struct batch *b, struct ovsdp_buf *out, long *last)
 {
 	size_t taken;
@@ -958,7 +964,7 @@ static int batch_fill(struct ovsdp *h, const struct ovsdp_flow *reqs,
 		void *copy;
 		int err = 0;
 
-		msg = flow_msg(h, OVS_FLOW_CMD_NEW, nlf, &reqs[b->hi], &err);
+		msg = b->build(h, b->reqs, b->hi, b->flags, &err);
 		if (!msg) {
 			r->error = err;
 			snprintf(r->msg, sizeof(r->msg), "%.127s", h->errmsg);
@@ -978,8 +984,7 @@ static int batch_fill(struct ovsdp *h, const struct ovsdp_flow *reqs,
 }
 
 /* Sends the requests of one window and waits for their answers. */
-static int batch_window(struct ovsdp *h, const struct ovsdp_flow *reqs,
-			size_t n, int nlf, unsigned int window,
+static int batch_window(struct ovsdp *h, size_t n, unsigned int window,
 			struct batch *b, struct nl_cb *cb, struct ovsdp_buf *out)
 {
 	struct nlmsghdr *last_nlh;
@@ -988,7 +993,7 @@ static int batch_window(struct ovsdp *h, const struct ovsdp_flow *reqs,
 	int rc;
 
 	ovsdp_buf_clear(out);
-	rc = batch_fill(h, reqs, n, nlf, window, b, out, &last);
+	rc = batch_fill(h, n, window, b, out, &last);
 	if (rc || last < 0)
 		return rc;	/* or nothing in this window could be built */
 	last_nlh = (struct nlmsghdr *)((uint8_t *)out->data + last);
@@ -1014,21 +1019,21 @@ static int batch_window(struct ovsdp *h, const struct ovsdp_flow *reqs,
 	return 0;
 }
 
-int ovsdp_flow_put_batch(struct ovsdp *h, const struct ovsdp_flow *reqs,
-			 size_t n, unsigned int flags, unsigned int window,
-			 struct ovsdp_batch_result *results)
+static int batch_run(struct ovsdp *h, batch_msg_fn build, const void *reqs,
+		     size_t n, int flags, unsigned int window,
+		     struct ovsdp_batch_result *results)
 {
-	struct batch b = { .results = results };
+	struct batch b = {
+		.build = build, .reqs = reqs, .flags = flags,
+		.results = results,
+	};
 	struct ovsdp_buf out;
 	struct nl_cb *cb = NULL;
-	int nlf = NLM_F_CREATE;
 	size_t i, failed = 0;
 	int rc = 0;
 
 	if (!n)
 		return 0;
-	if (flags & OVSDP_FLOW_EXCL)
-		nlf |= NLM_F_EXCL;
 	if (!window)
 		window = 64;
 	ovsdp_buf_init(&out);
@@ -1048,7 +1053,7 @@ int ovsdp_flow_put_batch(struct ovsdp *h, const struct ovsdp_flow *reqs,
 	}
 
 	while (b.lo < n) {
-		rc = batch_window(h, reqs, n, nlf, window, &b, cb, &out);
+		rc = batch_window(h, n, window, &b, cb, &out);
 		if (rc)
 			goto out;
 		b.lo = b.hi;
@@ -1064,6 +1069,24 @@ out:
 	free(b.seqs);
 	free(b.done);
 	return rc;
+}
+
+static struct nl_msg *flow_put_msg(struct ovsdp *h, const void *reqs,
+				   size_t i, int flags, int *err)
+{
+	return flow_msg(h, OVS_FLOW_CMD_NEW, flags,
+			&((const struct ovsdp_flow *)reqs)[i], err);
+}
+
+int ovsdp_flow_put_batch(struct ovsdp *h, const struct ovsdp_flow *reqs,
+			 size_t n, unsigned int flags, unsigned int window,
+			 struct ovsdp_batch_result *results)
+{
+	int nlf = NLM_F_CREATE;
+
+	if (flags & OVSDP_FLOW_EXCL)
+		nlf |= NLM_F_EXCL;
+	return batch_run(h, flow_put_msg, reqs, n, nlf, window, results);
 }
 
 /* ---- raw requests ---- */
@@ -1097,16 +1120,16 @@ int ovsdp_raw_request(struct ovsdp *h, int family_id, uint8_t cmd,
 
 /* ---- packets ---- */
 
-int ovsdp_packet_execute(struct ovsdp *h, const struct ovsdp_packet_exec *px)
+static struct nl_msg *exec_msg(struct ovsdp *h, int flags,
+			       const struct ovsdp_packet_exec *px, int *err)
 {
 	struct nl_msg *msg;
-	int err;
 
-	msg = req_start(h, OVSDP_PACKET, OVS_PACKET_CMD_EXECUTE, NLM_F_ACK,
+	msg = req_start(h, OVSDP_PACKET, OVS_PACKET_CMD_EXECUTE, flags,
 			px->dp_ifindex,
-			px->packet_len + px->key_len + px->actions_len, &err);
+			px->packet_len + px->key_len + px->actions_len, err);
 	if (!msg)
-		return err;
+		return NULL;
 	if (nla_put(msg, OVS_PACKET_ATTR_PACKET, px->packet_len,
 		    px->packet) < 0 ||
 	    nla_put(msg, OVS_PACKET_ATTR_KEY | NLA_F_NESTED, px->key_len,
@@ -1116,9 +1139,35 @@ int ovsdp_packet_execute(struct ovsdp *h, const struct ovsdp_packet_exec *px)
 	    (px->mru && nla_put_u16(msg, OVS_PACKET_ATTR_MRU, px->mru) < 0) ||
 	    (px->probe && nla_put_flag(msg, OVS_PACKET_ATTR_PROBE) < 0)) {
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		*err = -EMSGSIZE;
+		return NULL;
 	}
+	return msg;
+}
+
+int ovsdp_packet_execute(struct ovsdp *h, const struct ovsdp_packet_exec *px)
+{
+	struct nl_msg *msg;
+	int err = 0;
+
+	msg = exec_msg(h, NLM_F_ACK, px, &err);
+	if (!msg)
+		return err;
 	return xact_run(h, msg, NULL, NULL);
+}
+
+static struct nl_msg *exec_batch_msg(struct ovsdp *h, const void *reqs,
+				     size_t i, int flags, int *err)
+{
+	return exec_msg(h, flags, &((const struct ovsdp_packet_exec *)reqs)[i],
+			err);
+}
+
+int ovsdp_packet_execute_batch(struct ovsdp *h,
+			       const struct ovsdp_packet_exec *reqs, size_t n,
+			       struct ovsdp_batch_result *results)
+{
+	return batch_run(h, exec_batch_msg, reqs, n, 0, 0, results);
 }
 
 /* ---- upcalls ---- */

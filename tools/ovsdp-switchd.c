@@ -187,6 +187,7 @@ struct flow {
 	uint64_t used_ms;
 	uint64_t packets, bytes;
 	uint64_t seen_poll;		/* last stats poll that found it */
+	int pending;			/* 1 + its slot in pend.puts, or 0 */
 };
 
 /* A flow younger than this may still meet misses queued before it. */
@@ -344,8 +345,39 @@ static struct flow *flow_lookup(const uint8_t *ufid)
 	return NULL;
 }
 
+/*
+ * The flow installs and packet executions that one port's batch of
+ * upcalls asks for go to the kernel together when the batch is done: one
+ * send for the flows, then one for the packets, where a transaction each
+ * took six system calls an upcall.  Flows go first, so that packets
+ * behind the ones executed meet them.
+ */
+#define PENDING_MAX 64
+
+struct pending_put {
+	struct flow *f;			/* NULL once the flow is gone */
+	struct ovsdp_flow req;
+	struct ovsdp_buf key, mask;
+};
+
+struct pending_exec {
+	struct port *p;
+	struct ovsdp_packet_exec px;
+	struct ovsdp_buf data;		/* packet, key, actions */
+};
+
+static struct {
+	struct pending_put puts[PENDING_MAX];
+	size_t n_puts;
+	struct pending_exec execs[PENDING_MAX];
+	size_t n_execs;
+	struct ovsdp_batch_result res[PENDING_MAX];
+} pend;
+
 static void flow_free(struct flow *f)
 {
+	if (f->pending)
+		pend.puts[f->pending - 1].f = NULL;
 	free(f->actions);
 	free(f);
 }
@@ -776,16 +808,16 @@ static void decide(const struct match *m, struct decision *d,
 
 /* ---- upcall handling ---- */
 
-/* Installs (or refreshes) the megaflow for @m; returns its actions. */
+static void pending_flush(void);
+
+/* Queues the megaflow for @m (see pending_flush); returns it. */
 static struct flow *flow_install(const struct match *m,
 				 const struct decision *d,
 				 const struct ovsdp_buf *acts)
 {
-	struct ovsdp_buf key, mask;
-	struct ovsdp_flow req = { 0 };
+	struct pending_put *put;
 	uint8_t ufid[16];
 	struct flow *f;
-	int rc;
 
 	match_ufid(m, ufid);
 	f = flow_lookup(ufid);
@@ -820,40 +852,128 @@ static struct flow *flow_install(const struct match *m,
 	f->out_port = d->out_port;
 	f->installed_ms = now_ms();
 
-	ovsdp_buf_init(&key);
-	ovsdp_buf_init(&mask);
-	match_to_flow(m, &key, &mask);
-	req.dp_ifindex = sw.dp_ifindex;
-	req.key = key.data;
-	req.key_len = key.len;
-	req.mask = mask.data;
-	req.mask_len = mask.len;
-	req.actions = acts->len ? acts->data : (const void *)"";
-	req.actions_len = acts->len;
-	req.ufid = f->ufid;
-	req.ufid_len = 16;
-	rc = ovsdp_flow_new(sw.h, &req, 0, NULL, NULL);
-	ovsdp_buf_free(&key);
-	ovsdp_buf_free(&mask);
-	if (rc) {
-		WARN("installing flow in_port=%u dst=" MAC_FMT ": %s %s",
-		     m->in_port, MAC_ARGS(m->dst), strerror(-rc),
-		     ovsdp_error_msg(sw.h));
-		flow_free(f);
-		return NULL;
-	}
-	sw.flows_installed++;
+	if (pend.n_puts == PENDING_MAX)
+		pending_flush();
+	put = &pend.puts[pend.n_puts];
+	ovsdp_buf_clear(&put->key);
+	ovsdp_buf_clear(&put->mask);
+	match_to_flow(m, &put->key, &put->mask);
+	memset(&put->req, 0, sizeof(put->req));
+	put->req.dp_ifindex = sw.dp_ifindex;
+	put->req.key = put->key.data;
+	put->req.key_len = put->key.len;
+	put->req.mask = put->mask.data;
+	put->req.mask_len = put->mask.len;
+	put->req.actions = f->actions;
+	put->req.actions_len = f->actions_len;
+	put->req.ufid = f->ufid;
+	put->req.ufid_len = 16;
+	put->f = f;
+	f->pending = ++pend.n_puts;
+	/* In the table now: more misses of this batch find it queued. */
 	flow_insert(f);
 	return f;
 }
 
+/* Queues the upcall's packet to be sent with @acts (see pending_flush). */
+static void exec_queue(struct port *p, const struct ovsdp_upcall *up,
+		       const struct ovsdp_buf *acts)
+{
+	struct pending_exec *e;
+	struct ovsdp_packet_exec *px;
+	uint8_t *data;
+
+	if (pend.n_execs == PENDING_MAX)
+		pending_flush();
+	e = &pend.execs[pend.n_execs];
+	/* The upcall lives in the listener's buffer until the next read. */
+	ovsdp_buf_clear(&e->data);
+	if (!ovsdp_buf_put(&e->data, up->packet, up->packet_len) ||
+	    !ovsdp_buf_put(&e->data, up->key, up->key_len) ||
+	    !ovsdp_buf_put(&e->data, acts->data, acts->len)) {
+		p->errors++;
+		return;
+	}
+	data = e->data.data;
+	px = &e->px;
+	memset(px, 0, sizeof(*px));
+	px->dp_ifindex = sw.dp_ifindex;
+	px->packet = data;
+	px->packet_len = up->packet_len;
+	px->key = data + up->packet_len;
+	px->key_len = up->key_len;
+	px->actions = data + up->packet_len + up->key_len;
+	px->actions_len = acts->len;
+	px->mru = up->mru;
+	e->p = p;
+	pend.n_execs++;
+}
+
+static void puts_flush(void)
+{
+	struct ovsdp_flow reqs[PENDING_MAX];
+	size_t i, n = pend.n_puts;
+	int rc;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		reqs[i] = pend.puts[i].req;
+	rc = ovsdp_flow_put_batch(sw.h, reqs, n, 0, PENDING_MAX, pend.res);
+	for (i = 0; i < n; i++) {
+		struct pending_put *put = &pend.puts[i];
+		struct flow *f = put->f;
+		int err = rc < 0 ? rc : pend.res[i].error;
+
+		if (!f)
+			continue;	/* replaced or deleted meanwhile */
+		f->pending = 0;
+		if (!err) {
+			sw.flows_installed++;
+			continue;
+		}
+		WARN("installing flow in_port=%u dst=" MAC_FMT ": %s %s",
+		     f->m.in_port, MAC_ARGS(f->m.dst), strerror(-err),
+		     rc < 0 ? "" : pend.res[i].msg);
+		flow_forget(f);
+	}
+	pend.n_puts = 0;
+}
+
+static void execs_flush(void)
+{
+	struct ovsdp_packet_exec reqs[PENDING_MAX];
+	size_t i, n = pend.n_execs;
+	int rc;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		reqs[i] = pend.execs[i].px;
+	rc = ovsdp_packet_execute_batch(sw.h, reqs, n, pend.res);
+	for (i = 0; i < n; i++) {
+		int err = rc < 0 ? rc : pend.res[i].error;
+
+		if (!err)
+			continue;
+		pend.execs[i].p->errors++;
+		DBG("execute: %s %s", strerror(-err),
+		    rc < 0 ? "" : pend.res[i].msg);
+	}
+	pend.n_execs = 0;
+}
+
+static void pending_flush(void)
+{
+	puts_flush();
+	execs_flush();
+}
+
 static void handle_miss(struct port *p, const struct ovsdp_upcall *up)
 {
-	struct ovsdp_packet_exec px = { 0 };
 	struct ovsdp_buf acts;
 	struct decision d;
 	struct match m;
-	int rc;
 
 	if (!match_from_key(up->key, up->key_len, &m)) {
 		DBG("port %s: upcall with a key we do not switch", p->name);
@@ -868,22 +988,8 @@ static void handle_miss(struct port *p, const struct ovsdp_upcall *up)
 		learn(d.vlan, m.src, m.in_port);
 	decide(&m, &d, &acts);
 	flow_install(&m, &d, &acts);
-	if (acts.len) {
-		px.dp_ifindex = sw.dp_ifindex;
-		px.packet = up->packet;
-		px.packet_len = up->packet_len;
-		px.key = up->key;
-		px.key_len = up->key_len;
-		px.actions = acts.data;
-		px.actions_len = acts.len;
-		px.mru = up->mru;
-		rc = ovsdp_packet_execute(sw.h, &px);
-		if (rc) {
-			p->errors++;
-			DBG("execute: %s %s", strerror(-rc),
-			    ovsdp_error_msg(sw.h));
-		}
-	}
+	if (acts.len)
+		exec_queue(p, up, &acts);
 	p->handled++;
 	ovsdp_buf_free(&acts);
 }
@@ -943,6 +1049,7 @@ static int serve_port(struct port *p)
 			break;
 		}
 	}
+	pending_flush();
 	return i;
 }
 

@@ -220,6 +220,14 @@ struct ovsdp_packet_exec {
 };
 
 int ovsdp_packet_execute(struct ovsdp *h, const struct ovsdp_packet_exec *px);
+/*
+ * Executes @n packets, 64 per send as ovsdp_flow_put_batch() does;
+ * results[i] is filled for each.  Returns the number that failed, or a
+ * negative errno if the socket itself failed.
+ */
+int ovsdp_packet_execute_batch(struct ovsdp *h,
+			       const struct ovsdp_packet_exec *reqs, size_t n,
+			       struct ovsdp_batch_result *results);
 
 /* ---- notifications and upcalls ---- */
 
