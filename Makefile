@@ -45,6 +45,7 @@ check-unit: check-lib
 # Userspace library (lib/) and its host tests.
 userspace:
 	$(MAKE) -C lib
+	$(MAKE) -C lib live
 	$(MAKE) -C tools
 
 check-lib:

@@ -311,11 +311,23 @@ int main(void)
 		px.mru = 0;
 		rc = ovsdp_packet_execute(h, &px);
 		CHECK(rc == 0, "execute: %d %s", rc, ovsdp_error_msg(h));
+		/* A batch with a runt frame in the middle: two more upcalls. */
+		{
+			struct ovsdp_packet_exec pxs[3] = { px, px, px };
+			struct ovsdp_batch_result br[3];
+
+			pxs[1].packet_len = 6;
+			rc = ovsdp_packet_execute_batch(h, pxs, 3, br);
+			CHECK(rc == 1 && br[0].error == 0 &&
+			      br[1].error < 0 && br[2].error == 0,
+			      "execute batch: %d, %d %d %d", rc, br[0].error,
+			      br[1].error, br[2].error);
+		}
 		ovsdp_buf_free(&pk);
 		ovsdp_buf_free(&pm);
 	}
 	drain(l, &ev, 500);
-	CHECK(ev.upcalls == 1, "upcalls: %d", ev.upcalls);
+	CHECK(ev.upcalls == 3, "upcalls: %d", ev.upcalls);
 	CHECK(ev.userdata.len == 3 && ev.userdata.data[0] == 0xc0 &&
 	      ev.userdata.data[2] == 0xee, "userdata");
 	CHECK(ev.packet_len == 64, "packet len %zu", ev.packet_len);

@@ -213,6 +213,15 @@ static void test_missing_families(struct ovsdp *h)
 	CHECK(rc == 3, "all three fail: %d", rc);
 	CHECK(res[0].error == -ENOENT && res[2].error == -ENOENT &&
 	      strstr(res[1].msg, "ovs_flow"), "per-request results");
+	{
+		struct ovsdp_packet_exec pxs[2] = { px, px };
+
+		rc = ovsdp_packet_execute_batch(h, pxs, 2, res);
+		CHECK(rc == 2 && res[1].error == -ENOENT &&
+		      strstr(res[0].msg, "ovs_packet"),
+		      "execute batch: %d %d %s", rc, res[1].error,
+		      res[0].msg);
+	}
 
 	CHECK(ovsdp_listener_open(h, &l) == 0, "listener");
 	if (l) {
