@@ -883,6 +883,7 @@ int ovsdp_flow_dump(struct ovsdp *h, int dp_ifindex, uint32_t ufid_flags,
  * succeeded.  A window then costs one send and one receive per failure
  * plus one, where a request each way would cost two system calls a flow.
  */
+
 /* Builds request @i of @reqs with netlink @flags. */
 typedef struct nl_msg *(*batch_msg_fn)(struct ovsdp *h, const void *reqs,
 				       size_t i, int flags, int *err);

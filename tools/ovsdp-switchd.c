@@ -356,6 +356,7 @@ static struct flow *flow_lookup(const uint8_t *ufid)
 
 struct pending_put {
 	struct flow *f;			/* NULL once the flow is gone */
+	/* Points into f (actions, UFID) and into key and mask below. */
 	struct ovsdp_flow req;
 	struct ovsdp_buf key, mask;
 };
@@ -912,21 +913,29 @@ static void exec_queue(struct port *p, const struct ovsdp_upcall *up,
 static void puts_flush(void)
 {
 	struct ovsdp_flow reqs[PENDING_MAX];
-	size_t i, n = pend.n_puts;
+	struct flow *flows[PENDING_MAX];
+	size_t i, n = 0;
 	int rc;
 
+	/*
+	 * A flow replaced while queued (its actions changed within the
+	 * batch) is gone, and its request points into it: only the
+	 * replacement, queued after it, is sent.
+	 */
+	for (i = 0; i < pend.n_puts; i++) {
+		if (!pend.puts[i].f)
+			continue;
+		flows[n] = pend.puts[i].f;
+		reqs[n++] = pend.puts[i].req;
+	}
+	pend.n_puts = 0;
 	if (!n)
 		return;
-	for (i = 0; i < n; i++)
-		reqs[i] = pend.puts[i].req;
 	rc = ovsdp_flow_put_batch(sw.h, reqs, n, 0, PENDING_MAX, pend.res);
 	for (i = 0; i < n; i++) {
-		struct pending_put *put = &pend.puts[i];
-		struct flow *f = put->f;
+		struct flow *f = flows[i];
 		int err = rc < 0 ? rc : pend.res[i].error;
 
-		if (!f)
-			continue;	/* replaced or deleted meanwhile */
 		f->pending = 0;
 		if (!err) {
 			sw.flows_installed++;
@@ -937,7 +946,6 @@ static void puts_flush(void)
 		     rc < 0 ? "" : pend.res[i].msg);
 		flow_forget(f);
 	}
-	pend.n_puts = 0;
 }
 
 static void execs_flush(void)
