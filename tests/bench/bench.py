@@ -158,6 +158,10 @@ TRAFFIC = {
     # NIPS destinations x NPORTS ports, uniformly: the spread workload
     # (filled in by main() from the command line).
     "spread": [],
+    # Workload 2's flows all at once: random source port (a cold mask
+    # cache) and a random destination port over 0..flows-1, each port one
+    # flow of one mask (filled in by main() from --flows).
+    "mask_spread": [],
     # A new 5-tuple and source MAC for nearly every packet: every packet
     # a miss, also for learning switches whose flows match on MACs.
     "miss": ["src_min 10.1.0.0", "src_max 10.1.255.255", "flag IPSRC_RND",
@@ -397,11 +401,14 @@ class Bench:
             # probe order, cache cold: how soon does the datapath put that
             # mask first?  Then the steady state, hot and cold, after a
             # warm-up long enough for the periodic re-order (every 4 s on
-            # both modules).
+            # both modules).  Last, traffic spread over every mask's flows
+            # with the cache cold: no order of the masks helps there, and
+            # upstream probes about N/2 masks per packet.
             for kind, label, warm in (
                     ("rand_sport", "just added", 0.2),
                     ("fixed", "hot", self.args.warm_masks),
-                    ("rand_sport", "cold", self.args.warm_masks)):
+                    ("rand_sport", "cold", self.args.warm_masks),
+                    ("mask_spread", "spread", self.args.warm_masks)):
                 r = self.traffic("dp", kind, warm=warm,
                                  tag=("w2", n, label, mod, rep))
                 self.record(workload="w2", config="%d masks %s" % (n, label),
@@ -601,6 +608,10 @@ def main():
                                                          256),
         "flag IPDST_RND", "udp_dst_min 1",
         "udp_dst_max %d" % args.spread_ports, "flag UDPDST_RND"]
+    # pktgen draws a random port from [min, max), and max is 16 bits.
+    TRAFFIC["mask_spread"] = TRAFFIC["rand_sport"] + [
+        "udp_dst_min 0", "udp_dst_max %d" % min(args.flows, 65535),
+        "flag UDPDST_RND"]
     vmlib.run(["modprobe", "pktgen"])
     net = Net()
     b = Bench(args, net)

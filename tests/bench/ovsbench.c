@@ -7,8 +7,9 @@
  *
  * The benchmark's traffic is fixed (tests/bench/bench.py configures pktgen
  * to match): UDP from 10.1.0.1:1024 to 10.2.0.1:9, 60-byte frames, with the
- * source port randomised for the cold-cache runs, and for the spread
- * workload destinations 10.2.0.0 + [0, NIPS) and ports [1, NPORTS].
+ * source port randomised for the cold-cache runs, in workload 2's spread
+ * row destination ports [0, NFLOWS) as well, and for the spread workload
+ * destinations 10.2.0.0 + [0, NIPS) and ports [1, NPORTS].
  *
  *   ovsbench exact  DP IN OUT SRCMAC DSTMAC     one exact flow (workload 1)
  *   ovsbench masks  DP IN OUT NMASKS NFLOWS     mask scaling (workload 2)
@@ -207,54 +208,52 @@ static int cmd_exact(int dp, uint32_t in, uint32_t out, const char *src,
 
 /*
  * NMASKS distinct masks over (ipv4 src prefix, ipv4 dst prefix), every
- * flow exact on in_port, eth_type, proto and UDP destination port.  Masks
- * 0..NMASKS-2 hold flows from 172.16.0.0/x that the traffic never matches;
- * (nor one another's keys);
- * the last mask, added last, holds the flows from 10.1.0.1 to 10.2.0.1 with
- * destination ports 0.., one of which (9) is the traffic's.  No flow looks
- * at the UDP source port, so randomising it only defeats the mask cache.
+ * flow exact on in_port, eth_type, proto and UDP destination port.  All
+ * flows match the traffic's addresses (10.1.0.1 to 10.2.0.1 under each
+ * mask's prefixes); what tells them apart is the destination port, which
+ * every mask matches exactly, as the fields that real megaflows of one
+ * bridge share (in_port, a common address prefix, proto, a service port)
+ * keep their masks' flows apart.  Each port 0..NFLOWS-1 is one flow's.
+ *
+ * The last mask, added last, holds ports 0..n_last-1, 9 (the fixed
+ * traffic's) among them, so port-9 traffic only ever matches that mask.
+ * Mask m < NMASKS-1 holds the next per_mask ports after those: traffic
+ * spread over ports 0..NFLOWS-1 hits every mask alike.  No flow looks at
+ * the UDP source port, so randomising it only defeats the mask cache.
  */
 static int cmd_masks(int dp, uint32_t in, uint32_t out, unsigned int nmasks,
 		     unsigned int nflows)
 {
-	unsigned int per_mask, m, j, n;
+	unsigned int per_mask, n_last, m, j, n, port;
 	struct flowset fs;
-	char text[512], sm[16], dm[16], da[16];
+	char text[512], sm[16], dm[16];
 
 	if (!nmasks || nmasks > 24 * 17 || nflows < nmasks)
 		die("masks: 1..408 masks, at least one flow each", -EINVAL);
+	/* Ports are what keeps flows apart: one port per flow at most. */
+	if (nflows > 65536)
+		die("masks: at most 65536 flows (one per UDP port)", -EINVAL);
 	per_mask = nflows / nmasks;
+	n_last = nflows - per_mask * (nmasks - 1);
 	flowset_init(&fs, nflows, out);
 	for (m = 0; m < nmasks; m++) {
 		bool hit = m == nmasks - 1;
 		unsigned int psrc = 8 + m % 24, pdst = 16 + m / 24;
 
-		n = hit ? nflows - per_mask * (nmasks - 1) : per_mask;
+		n = hit ? n_last : per_mask;
 		prefix_mask(psrc, sm, sizeof(sm));
 		prefix_mask(pdst, dm, sizeof(dm));
 		for (j = 0; j < n; j++) {
 			/*
 			 * Flows of different masks must not overlap (a new
 			 * flow whose key an existing one matches is refused
-			 * as a duplicate), so the port and destination count
-			 * on across masks.
+			 * as a duplicate): no two share a port.
 			 */
-			unsigned int g = fs.n;
-			uint32_t dst = 0x0b000000 + ((g >> 16) << (32 - pdst));
-
-			if (hit)
-				snprintf(text, sizeof(text),
-					 "in_port(%u)," ANY_ETH "eth_type(0x0800),"
-					 "ipv4(src=10.1.0.1/%s,dst=10.2.0.1/%s,"
-					 "proto=17),udp(dst=%u)",
-					 in, sm, dm, j & 0xffff);
-			else
-				snprintf(text, sizeof(text),
-					 "in_port(%u)," ANY_ETH "eth_type(0x0800),"
-					 "ipv4(src=172.16.0.1/%s,dst=%s/%s,"
-					 "proto=17),udp(dst=%u)", in, sm,
-					 ip_str(dst, da, sizeof(da)), dm,
-					 g & 0xffff);
+			port = hit ? j : n_last + m * per_mask + j;
+			snprintf(text, sizeof(text),
+				 "in_port(%u)," ANY_ETH "eth_type(0x0800),"
+				 "ipv4(src=10.1.0.1/%s,dst=10.2.0.1/%s,"
+				 "proto=17),udp(dst=%u)", in, sm, dm, port);
 			flowset_add(&fs, dp, text, true);
 		}
 	}

@@ -44,7 +44,8 @@ METRICS = {
 TITLES = {
     "ceiling": "reference: no datapath",
     "w1": "1: one exact flow",
-    "w2": "2: 10k flows over N masks, hit the last-added mask",
+    "w2": "2: 10k flows over N masks; hit the last-added one, or all "
+          "(spread)",
     "w3": "3: 100k flows, uniformly random hits",
     "w4": "4: flow setup, every packet a miss",
     "w5": "5: upcall fairness, A floods misses, B opens new flows",
