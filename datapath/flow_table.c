@@ -11,6 +11,14 @@
  * first.  A small per-CPU cache remembers, per packet hash, which mask
  * matched last time, so that most packets probe one mask only.
  *
+ * A new connection has a packet hash the cache has never seen.  Behind
+ * the cache, a table of class hints remembers which mask matched last for
+ * each "class": the packet's key under the bits that every mask looks at
+ * (at least in_port in practice).  All packets of one megaflow fall in one
+ * class, whatever the fields its mask leaves out (source ports, say), so
+ * a cold packet usually probes one mask too, where walking the masks in
+ * order would probe half of them when traffic is spread over many.
+ *
  * Every structure a reader walks (bucket arrays, the mask array, the mask
  * cache) is replaced, never resized in place: the writer builds the new
  * one, publishes it with rcu_assign_pointer() and frees the old one after
@@ -40,8 +48,24 @@ struct ovs_flow_index {
 struct ovs_mask_array {
 	struct rcu_head rcu;
 	u32 count;
+	/* The bits all of @masks look at (their AND), which key the class
+	 * hints; an empty range (no masks, or none in common) turns the
+	 * hints off.  Only key, range and id are used.
+	 */
+	struct ovs_flow_mask common;
 	struct ovs_flow_mask __rcu *masks[];
 };
+
+/*
+ * Class hints: one byte per slot, the index of the mask that last matched
+ * a packet whose class hashes to the slot, plus one (0: none).  Hints are
+ * only ever a first guess, checked by the probe, so slots are shared
+ * between classes without tags and written without locks; a wrong one
+ * costs a probe.  Masks past index OVS_CLASS_HINT_INDEXES - 1 get none.
+ */
+#define OVS_CLASS_HINTS		(1U << 16)
+#define OVS_CLASS_HINT_INDEXES	255
+#define OVS_COMMON_MASK_ID	U32_MAX
 
 /* Which mask index a packet hash matched last time.  skb_hash 0: empty. */
 struct ovs_mask_cache_entry {
@@ -358,12 +382,84 @@ static struct ovs_mask_array *ovs_mask_array_alloc(u32 count)
 	return ma;
 }
 
+/* AND of every mask in @ma: the bits that place a key in its class. */
+static void ovs_mask_array_set_common(struct ovs_mask_array *ma)
+{
+	unsigned long *c = (unsigned long *)&ma->common.key;
+	unsigned int n = sizeof(ma->common.key) / sizeof(long);
+	bool any = false;
+	unsigned int w;
+	u32 i;
+
+	memset(c, 0xff, sizeof(ma->common.key));
+	for (i = 0; i < ma->count; i++) {
+		struct ovs_flow_mask *m = ovs_tbl_deref(ma->masks[i]);
+		const unsigned long *k;
+
+		if (!m)
+			continue;
+		k = (const unsigned long *)&m->key;
+		for (w = 0; w < n; w++)
+			c[w] &= k[w];
+		any = true;
+	}
+	if (!any)
+		memset(c, 0, sizeof(ma->common.key));
+	ma->common.range = ovs_key_mask_range(&ma->common.key);
+	ma->common.id = OVS_COMMON_MASK_ID;
+}
+
+/*
+ * Carry the class hints over from @old to @new.  Under the same common
+ * mask the classes stay the same, and only the mask indexes the hints
+ * name move: renumber them.  Under another common mask every class is
+ * new, so every hint would be a wrong guess: forget them all.  Readers
+ * may store a hint meanwhile; it is at worst wrong, and costs a probe.
+ */
+static void ovs_class_hints_follow(struct ovs_flow_table *tbl,
+				   const struct ovs_mask_array *old,
+				   const struct ovs_mask_array *new)
+{
+	u8 map[OVS_CLASS_HINT_INDEXES + 1] = { 0 };
+	u32 n_old = min_t(u32, old->count, OVS_CLASS_HINT_INDEXES);
+	u32 n_new = min_t(u32, new->count, OVS_CLASS_HINT_INDEXES);
+	bool moved = false;
+	u32 i, j;
+
+	if (!ovs_mask_equal(&old->common, &new->common.key,
+			    new->common.range)) {
+		memset(tbl->class_hints, 0, OVS_CLASS_HINTS);
+		return;
+	}
+	for (i = 0; i < n_old; i++) {
+		struct ovs_flow_mask *m = ovs_tbl_deref(old->masks[i]);
+
+		for (j = 0; m && j < n_new; j++) {
+			if (ovs_tbl_deref(new->masks[j]) == m) {
+				map[i + 1] = j + 1;
+				break;
+			}
+		}
+		moved |= map[i + 1] != i + 1;
+	}
+	if (!moved)		/* a mask appended: every index stands */
+		return;
+	for (i = 0; i < OVS_CLASS_HINTS; i++) {
+		u8 h = READ_ONCE(tbl->class_hints[i]);
+
+		if (h)
+			WRITE_ONCE(tbl->class_hints[i], map[h]);
+	}
+}
+
 static void ovs_mask_array_publish(struct ovs_flow_table *tbl,
 				   struct ovs_mask_array *new)
 {
 	struct ovs_mask_array *old = ovs_tbl_deref(tbl->masks);
 
+	ovs_mask_array_set_common(new);
 	rcu_assign_pointer(tbl->masks, new);
+	ovs_class_hints_follow(tbl, old, new);
 	kfree_rcu(old, rcu);
 }
 
@@ -549,6 +645,9 @@ int ovs_flow_table_init(struct ovs_flow_table *tbl, u32 cache_size)
 	tbl->wasted_probes = alloc_percpu(unsigned long);
 	if (!tbl->wasted_probes)
 		goto err_free_masks;
+	tbl->class_hints = kvzalloc(OVS_CLASS_HINTS, GFP_KERNEL);
+	if (!tbl->class_hints)
+		goto err_free_wasted;
 
 	RCU_INIT_POINTER(tbl->flows, flows);
 	RCU_INIT_POINTER(tbl->ufids, ufids);
@@ -559,9 +658,11 @@ int ovs_flow_table_init(struct ovs_flow_table *tbl, u32 cache_size)
 
 	err = ovs_flow_table_set_cache_size(tbl, cache_size);
 	if (err)
-		goto err_free_wasted;
+		goto err_free_hints;
 	return 0;
 
+err_free_hints:
+	kvfree(tbl->class_hints);
 err_free_wasted:
 	free_percpu(tbl->wasted_probes);
 err_free_masks:
@@ -604,6 +705,7 @@ void ovs_flow_table_destroy(struct ovs_flow_table *tbl)
 	}
 	kfree(ma);
 	ovs_mask_cache_free(ovs_tbl_deref(tbl->cache));
+	kvfree(tbl->class_hints);
 	free_percpu(tbl->wasted_probes);
 	memset(tbl, 0, sizeof(*tbl));
 }
@@ -805,17 +907,25 @@ void ovs_flow_table_masks_reorder(struct ovs_flow_table *tbl)
 
 /* ---- readers ------------------------------------------------------ */
 
+/* Credit probes spent in vain before a match on the packet path. */
+static __always_inline void ovs_count_waste(const struct ovs_flow_table *tbl,
+					    u32 n_mask_hit)
+{
+	if (n_mask_hit > 1)
+		this_cpu_add(*tbl->wasted_probes, n_mask_hit - 1);
+}
+
 /*
- * Probe the masks of @ma in order, skipping index @skip (already tried
- * through the cache).  Counts probes in *n_mask_hit; on a match, stores
- * the mask's index in *index and, for the packet path (@count_hits),
- * credits the mask with a hit.
+ * Probe the masks of @ma in order, skipping indexes @skip and @skip2
+ * (already tried through a cache or a hint).  Counts probes in
+ * *n_mask_hit; on a match, stores the mask's index in *index and, for the
+ * packet path (@count_hits), credits the mask with a hit.
  */
 static __always_inline struct ovs_flow *
 ovs_masks_walk(const struct ovs_flow_table *tbl,
 	       const struct ovs_flow_index *ti, const struct ovs_mask_array *ma,
-	       const struct ovs_key *key, u32 skip, u32 *n_mask_hit,
-	       u32 *index, bool count_hits)
+	       const struct ovs_key *key, u32 skip, u32 skip2,
+	       u32 *n_mask_hit, u32 *index, bool count_hits)
 {
 	u32 seed = tbl->hash_seed;
 	u32 i;
@@ -825,16 +935,14 @@ ovs_masks_walk(const struct ovs_flow_table *tbl,
 		struct ovs_flow *flow;
 
 		mask = rcu_dereference_check(ma->masks[i], 1);
-		if (unlikely(!mask) || i == skip)
+		if (unlikely(!mask) || i == skip || i == skip2)
 			continue;
 		(*n_mask_hit)++;
 		flow = ovs_index_find(ti, key, mask, seed, !count_hits);
 		if (flow) {
 			if (count_hits) {
 				this_cpu_inc(*mask->hits);
-				if (*n_mask_hit > 1)
-					this_cpu_add(*tbl->wasted_probes,
-						     *n_mask_hit - 1);
+				ovs_count_waste(tbl, *n_mask_hit);
 			}
 			*index = i;
 			return flow;
@@ -844,9 +952,86 @@ ovs_masks_walk(const struct ovs_flow_table *tbl,
 }
 
 /*
+ * Packet path: probe mask index @i of @ma, which a cache or a hint named.
+ * The index may be stale (masks removed or re-ordered since): NULL if it
+ * is out of range, empty, or no flow under it matches.
+ */
+static __always_inline struct ovs_flow *
+ovs_mask_probe(const struct ovs_flow_table *tbl,
+	       const struct ovs_flow_index *ti, const struct ovs_mask_array *ma,
+	       const struct ovs_key *key, u32 i, u32 *n_mask_hit)
+{
+	struct ovs_flow_mask *mask;
+	struct ovs_flow *flow;
+
+	if (i >= ma->count)
+		return NULL;
+	mask = rcu_dereference(ma->masks[i]);
+	if (unlikely(!mask))
+		return NULL;
+	(*n_mask_hit)++;
+	flow = ovs_index_find(ti, key, mask, tbl->hash_seed, false);
+	if (flow) {
+		this_cpu_inc(*mask->hits);
+		ovs_count_waste(tbl, *n_mask_hit);
+	}
+	return flow;
+}
+
+/*
+ * The class hint slot of @key under @ma, or NULL when hints are off: no
+ * bits in common, or a single mask, which needs no guess.
+ */
+static __always_inline u8 *ovs_class_hint(const struct ovs_flow_table *tbl,
+					  const struct ovs_mask_array *ma,
+					  const struct ovs_key *key)
+{
+	u32 hash;
+
+	if (ma->count < 2 || !ma->common.range.end)
+		return NULL;
+	hash = ovs_key_hash_masked(key, &ma->common, tbl->hash_seed);
+	return &tbl->class_hints[hash & (OVS_CLASS_HINTS - 1)];
+}
+
+/*
+ * Packet path past the per-packet cache: the mask the key's class matched
+ * last, then every other mask in order, skipping @skip (tried already).
+ * On a match, *index is the mask's index, and the class remembers it.
+ */
+static __always_inline struct ovs_flow *
+ovs_lookup_hinted(const struct ovs_flow_table *tbl,
+		  const struct ovs_flow_index *ti,
+		  const struct ovs_mask_array *ma, const struct ovs_key *key,
+		  u32 skip, u32 *n_mask_hit, u32 *index)
+{
+	u8 *slot = ovs_class_hint(tbl, ma, key);
+	u32 hint = U32_MAX;
+	struct ovs_flow *flow;
+
+	if (slot) {
+		hint = (u32)READ_ONCE(*slot) - 1;	/* 0: none, U32_MAX */
+		if (hint != skip) {
+			flow = ovs_mask_probe(tbl, ti, ma, key, hint,
+					      n_mask_hit);
+			if (flow) {
+				*index = hint;
+				return flow;
+			}
+		}
+	}
+
+	flow = ovs_masks_walk(tbl, ti, ma, key, skip, hint, n_mask_hit, index,
+			      true);
+	if (flow && slot && *index < OVS_CLASS_HINT_INDEXES)
+		WRITE_ONCE(*slot, *index + 1);
+	return flow;
+}
+
+/*
  * The cache said this packet hash matched mask index e->mask_index last
- * time.  The index may be stale (masks removed or re-ordered since), so
- * try that mask, and fall back to the full walk if it does not match.
+ * time.  Try that mask, and fall back to the class hint and the walk if
+ * it does not match.
  */
 static struct ovs_flow *
 ovs_lookup_cached(const struct ovs_flow_table *tbl,
@@ -858,23 +1043,13 @@ ovs_lookup_cached(const struct ovs_flow_table *tbl,
 	u32 idx = e->mask_index;
 	struct ovs_flow *flow;
 
-	if (likely(idx < ma->count)) {
-		struct ovs_flow_mask *mask;
-
-		mask = rcu_dereference(ma->masks[idx]);
-		if (likely(mask)) {
-			(*n_mask_hit)++;
-			flow = ovs_index_find(ti, key, mask, tbl->hash_seed,
-					      false);
-			if (likely(flow)) {
-				this_cpu_inc(*mask->hits);
-				*n_cache_hit = 1;
-				return flow;
-			}
-		}
+	flow = ovs_mask_probe(tbl, ti, ma, key, idx, n_mask_hit);
+	if (likely(flow)) {
+		*n_cache_hit = 1;
+		return flow;
 	}
 
-	flow = ovs_masks_walk(tbl, ti, ma, key, idx, n_mask_hit, &idx, true);
+	flow = ovs_lookup_hinted(tbl, ti, ma, key, idx, n_mask_hit, &idx);
 	if (flow)
 		e->mask_index = idx;
 	else
@@ -896,9 +1071,13 @@ struct ovs_flow *ovs_flow_table_lookup(struct ovs_flow_table *tbl,
 
 	*n_mask_hit = 0;
 	*n_cache_hit = 0;
-	if (!mc || !skb_hash)
-		return ovs_masks_walk(tbl, ti, ma, key, U32_MAX, n_mask_hit,
-				      &idx, true);
+	/* A cache size of 0 turns off every guess, the class hints too. */
+	if (!mc)
+		return ovs_masks_walk(tbl, ti, ma, key, U32_MAX, U32_MAX,
+				      n_mask_hit, &idx, true);
+	if (!skb_hash)
+		return ovs_lookup_hinted(tbl, ti, ma, key, U32_MAX, n_mask_hit,
+					 &idx);
 
 	/* A recirculated packet keeps its hash but goes through other
 	 * masks: give each recirculation pass its own cache entries.
@@ -926,8 +1105,7 @@ struct ovs_flow *ovs_flow_table_lookup(struct ovs_flow_table *tbl,
 		h >>= OVS_MC_PROBE_SHIFT;
 	}
 
-	flow = ovs_masks_walk(tbl, ti, ma, key, U32_MAX, n_mask_hit, &idx,
-			      true);
+	flow = ovs_lookup_hinted(tbl, ti, ma, key, U32_MAX, n_mask_hit, &idx);
 	if (flow) {
 		if (!victim)
 			victim = evict;
@@ -944,8 +1122,8 @@ struct ovs_flow *ovs_flow_table_match(struct ovs_flow_table *tbl,
 	struct ovs_flow_index *ti = ovs_tbl_deref_any(tbl->flows);
 	u32 n_mask_hit = 0, idx;
 
-	return ovs_masks_walk(tbl, ti, ma, key, U32_MAX, &n_mask_hit, &idx,
-			      false);
+	return ovs_masks_walk(tbl, ti, ma, key, U32_MAX, U32_MAX, &n_mask_hit,
+			      &idx, false);
 }
 
 struct ovs_flow *ovs_flow_table_lookup_exact(struct ovs_flow_table *tbl,

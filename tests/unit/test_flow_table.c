@@ -800,14 +800,16 @@ static void test_mask_cache(void)
 	CHECK(got == flows[7] && nm == MASKS && nc == 0);
 	got = lookup(&tbl, distinct_mask(7), 1, 0x1234, &nm, &nc);
 	CHECK(got == flows[7] && nm == 1 && nc == 1);
-	/* skb hash 0: no cache. */
+	/* skb hash 0: no cache entry, but the class hint the first lookup
+	 * left sends the packet to its mask at once.
+	 */
 	got = lookup(&tbl, distinct_mask(7), 1, 0, &nm, &nc);
-	CHECK(got == flows[7] && nm == MASKS && nc == 0);
+	CHECK(got == flows[7] && nm == 1 && nc == 0);
 
-	/* Entries are per CPU. */
+	/* Entries are per CPU; class hints are shared. */
 	shim_set_cpu(2);
 	got = lookup(&tbl, distinct_mask(7), 1, 0x1234, &nm, &nc);
-	CHECK(got == flows[7] && nm == MASKS && nc == 0);
+	CHECK(got == flows[7] && nm == 1 && nc == 0);
 	got = lookup(&tbl, distinct_mask(7), 1, 0x1234, &nm, &nc);
 	CHECK(got == flows[7] && nm == 1 && nc == 1);
 	shim_set_cpu(0);
@@ -871,6 +873,131 @@ static void test_mask_cache(void)
 	CHECK(got == flows[7] && nc == 0 && nm == MASKS - 1);
 	CHECK(ovs_flow_table_set_cache_size(&tbl, 0) == 0);
 	CHECK(ovs_flow_table_set_cache_size(&tbl, 64) == 0);
+	ovs_flow_table_destroy(&tbl);
+	shim_rcu_barrier();
+}
+
+/*
+ * One pass over the flows of test_class_hints() as new connections: a
+ * fresh packet hash each, so the per-packet cache never helps.  Counts
+ * wrong answers in *bad and lookups that probed a single mask in *one;
+ * returns the masks probed in all.
+ */
+static unsigned int hints_pass(struct ovs_flow_table *tbl,
+			       struct ovs_flow *flows[][16],
+			       unsigned int masks, unsigned int *bad,
+			       unsigned int *one)
+{
+	unsigned int j, i, probes = 0;
+	u32 nm, nc;
+
+	*bad = 0;
+	*one = 0;
+	for (j = 0; j < masks; j++)
+		for (i = 0; i < 16; i++) {
+			if (lookup(tbl, distinct_mask(j), i,
+				   get_random_u32() | 1, &nm, &nc) !=
+			    flows[j][i] || nc)
+				(*bad)++;
+			probes += nm;
+			*one += nm == 1;
+		}
+	return probes;
+}
+
+static void test_class_hints(void)
+{
+	enum { MASKS = 32, PER = 16, N = MASKS * PER };
+	static struct ovs_flow *flows[MASKS][PER];
+	struct ovs_flow_table tbl;
+	unsigned int j, i, bad, one, probes;
+	struct ovs_key key, mask;
+	struct ovs_flow *f1, *f2;
+	u32 nm, nc;
+
+	CHECK(ovs_flow_table_init(&tbl, 256) == 0);
+	for (j = 0; j < MASKS; j++)
+		for (i = 0; i < PER; i++)
+			flows[j][i] = add_flow(&tbl, distinct_mask(j), i, NULL,
+					       0);
+
+	/* The masks share in_port, eth type, proto and 24 source bits: each
+	 * flow is a class of its own.  The first packet of a class walks
+	 * the masks in order (about MASKS / 2 probes); any later packet of
+	 * the class, whatever its hash, probes its mask first.  Classes
+	 * sharing a hint slot (a few of 512 in 65536) may probe more.
+	 */
+	probes = hints_pass(&tbl, flows, MASKS, &bad, &one);
+	CHECK(bad == 0 && probes > N * MASKS / 3, "bad %u probes %u", bad,
+	      probes);
+	hints_pass(&tbl, flows, MASKS, &bad, &one);
+	CHECK(bad == 0 && one >= N - N / 20, "bad %u one %u", bad, one);
+
+	/* A re-order moves the busiest mask (the last) to the front and
+	 * every other one back by one: the hints follow their masks.
+	 */
+	for (i = 0; i < 1000; i++)
+		lookup(&tbl, distinct_mask(MASKS - 1), 0, 0x777, NULL, NULL);
+	ovs_flow_table_masks_rebalance(&tbl);
+	/* Without a cache there are no hints either: the walk shows the
+	 * new order.  The hints outlive the cache's resizing.
+	 */
+	CHECK(ovs_flow_table_set_cache_size(&tbl, 0) == 0);
+	CHECK(lookup(&tbl, distinct_mask(MASKS - 1), 1, 0, &nm, &nc) ==
+	      flows[MASKS - 1][1] && nm == 1);
+	CHECK(lookup(&tbl, distinct_mask(0), 1, 0, &nm, &nc) ==
+	      flows[0][1] && nm == 2);
+	CHECK(ovs_flow_table_set_cache_size(&tbl, 256) == 0);
+	hints_pass(&tbl, flows, MASKS, &bad, &one);
+	CHECK(bad == 0 && one >= N - N / 20, "bad %u one %u", bad, one);
+
+	/* Removing mask 0 shifts the masks behind it: still followed. */
+	for (i = 0; i < PER; i++) {
+		remove_flow(&tbl, flows[0][i]);
+		flows[0][i] = NULL;
+	}
+	shim_rcu_barrier();
+	CHECK(ovs_flow_table_num_masks(&tbl) == MASKS - 1);
+	hints_pass(&tbl, flows, MASKS, &bad, &one);
+	CHECK(bad == 0 && one >= N - N / 20, "bad %u one %u", bad, one);
+
+	/* A mask with no source bits narrows what all masks share: every
+	 * class changes, the old hints are forgotten rather than trusted,
+	 * and the new, coarser classes (one per in_port here) are learnt:
+	 * the first packet of each walks (the mask at the front aside), the
+	 * 15 others of its in_port then probe one mask.
+	 */
+	add_flow(&tbl, 200, 0, NULL, 0);
+	CHECK(ovs_flow_table_num_masks(&tbl) == MASKS);
+	hints_pass(&tbl, flows, MASKS, &bad, &one);
+	CHECK(bad == 0 && one <= N - PER - (MASKS - 2) &&
+	      one >= N - PER - (MASKS - 1) - N / 20, "bad %u one %u", bad,
+	      one);
+	hints_pass(&tbl, flows, MASKS, &bad, &one);
+	CHECK(bad == 0 && one >= N - PER - N / 20, "bad %u one %u", bad,
+	      one);
+	ovs_flow_table_destroy(&tbl);
+	shim_rcu_barrier();
+
+	/* Masks with no bit in common leave no class: no hints, so every
+	 * packet of the second mask's flow walks past the first mask.
+	 */
+	CHECK(ovs_flow_table_init(&tbl, 256) == 0);
+	make_key(&key, 7, 1);
+	memset(&mask, 0, sizeof(mask));
+	mask.in_port = 0xffffffff;
+	f1 = new_flow(&key, NULL, 0);
+	CHECK(ovs_flow_table_insert(&tbl, f1, &mask, mask_range(&mask)) == 0);
+	make_key(&key, 8, 1);
+	memset(&mask, 0, sizeof(mask));
+	mask.ip.proto = 0xff;
+	mask.tp.src = 0xffff;
+	f2 = new_flow(&key, NULL, 0);
+	CHECK(ovs_flow_table_insert(&tbl, f2, &mask, mask_range(&mask)) == 0);
+	for (i = 0; i < 3; i++) {
+		CHECK(lookup(&tbl, 8, 1, 0, &nm, &nc) == f2 && nm == 2);
+		CHECK(lookup(&tbl, 7, 1, 0, &nm, &nc) == f1 && nm == 1);
+	}
 	ovs_flow_table_destroy(&tbl);
 	shim_rcu_barrier();
 }
@@ -1417,6 +1544,7 @@ int main(void)
 	test_ufid_and_identity();
 	test_dump();
 	test_mask_cache();
+	test_class_hints();
 	test_recirc_cache();
 	test_rebalance();
 	test_reorder_early();
