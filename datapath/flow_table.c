@@ -37,6 +37,10 @@ struct ovs_flow_index {
 	 * the old version can finish their walk undisturbed.
 	 */
 	u8 ver;
+	/* The key index only: OVS_CLASS_HINTS_PER_BUCKET class hints per
+	 * bucket, after the buckets, so that they grow with the flows.
+	 */
+	u8 *hints;
 	struct hlist_head buckets[];
 };
 
@@ -62,9 +66,11 @@ struct ovs_mask_array {
  * only ever a first guess, checked by the probe, so slots are shared
  * between classes without tags and written without locks; a wrong one
  * costs a probe.  Masks past index OVS_CLASS_HINT_INDEXES - 1 get none.
+ * With at most one flow per bucket, 8 slots per bucket leave at least 7
+ * in 8 slots free, however many flows (and so classes) there are.
  */
-#define OVS_CLASS_HINTS		(1U << 16)
-#define OVS_CLASS_HINT_INDEXES	255
+#define OVS_CLASS_HINTS_PER_BUCKET	8
+#define OVS_CLASS_HINT_INDEXES		255
 #define OVS_COMMON_MASK_ID	U32_MAX
 
 /* Which mask index a packet hash matched last time.  skb_hash 0: empty. */
@@ -203,19 +209,54 @@ static u32 ovs_ufid_hash(const struct ovs_flow_table *tbl, const void *ufid,
 
 /* ---- index versions ----------------------------------------------- */
 
-static struct ovs_flow_index *ovs_index_alloc(u32 n_buckets, u8 ver)
+static struct ovs_flow_index *ovs_index_alloc(u32 n_buckets, u8 ver,
+					      bool hints)
 {
+	size_t n_hints = hints ? (size_t)n_buckets * OVS_CLASS_HINTS_PER_BUCKET
+			       : 0;
 	struct ovs_flow_index *ti;
 	u32 i;
 
-	ti = kvmalloc(struct_size(ti, buckets, n_buckets), GFP_KERNEL);
+	ti = kvmalloc(size_add(struct_size(ti, buckets, n_buckets), n_hints),
+		      GFP_KERNEL);
 	if (!ti)
 		return NULL;
 	ti->n_buckets = n_buckets;
 	ti->ver = ver;
+	ti->hints = NULL;
+	if (hints) {
+		ti->hints = (u8 *)&ti->buckets[n_buckets];
+		memset(ti->hints, 0, n_hints);
+	}
 	for (i = 0; i < n_buckets; i++)
 		INIT_HLIST_HEAD(&ti->buckets[i]);
 	return ti;
+}
+
+static u32 ovs_index_n_hints(const struct ovs_flow_index *ti)
+{
+	return ti->n_buckets * OVS_CLASS_HINTS_PER_BUCKET;
+}
+
+/*
+ * A rebuilt key index keeps the hints.  A class's slot is the low bits of
+ * its hash: in a larger array it is one of the copies of its old slot,
+ * which all get the old hint; in a smaller one, the old slots equal to it
+ * in those low bits fold into it, and the first that has a hint wins.
+ */
+static void ovs_index_copy_hints(struct ovs_flow_index *new,
+				 const struct ovs_flow_index *old)
+{
+	u32 n_new = ovs_index_n_hints(new), n_old = ovs_index_n_hints(old);
+	u32 i, j;
+
+	for (i = 0; i < n_new; i++) {
+		u8 h = READ_ONCE(old->hints[i & (n_old - 1)]);
+
+		for (j = i + n_new; !h && j < n_old; j += n_new)
+			h = READ_ONCE(old->hints[j]);
+		new->hints[i] = h;
+	}
 }
 
 static void ovs_index_free_cb(struct rcu_head *rcu)
@@ -287,9 +328,11 @@ static int ovs_index_rebuild(struct ovs_flow_table *tbl, bool ufid,
 		}
 	}
 
-	new = ovs_index_alloc(n_buckets, !old->ver);
+	new = ovs_index_alloc(n_buckets, !old->ver, !ufid);
 	if (!new)
 		return -ENOMEM;
+	if (!ufid)
+		ovs_index_copy_hints(new, old);
 
 	for (i = 0; i < old->n_buckets; i++) {
 		struct hlist_node *node, *next;
@@ -420,6 +463,8 @@ static void ovs_class_hints_follow(struct ovs_flow_table *tbl,
 				   const struct ovs_mask_array *old,
 				   const struct ovs_mask_array *new)
 {
+	struct ovs_flow_index *ti = ovs_tbl_deref(tbl->flows);
+	u32 n_hints = ovs_index_n_hints(ti);
 	u8 map[OVS_CLASS_HINT_INDEXES + 1] = { 0 };
 	u32 n_old = min_t(u32, old->count, OVS_CLASS_HINT_INDEXES);
 	u32 n_new = min_t(u32, new->count, OVS_CLASS_HINT_INDEXES);
@@ -428,7 +473,7 @@ static void ovs_class_hints_follow(struct ovs_flow_table *tbl,
 
 	if (!ovs_mask_equal(&old->common, &new->common.key,
 			    new->common.range)) {
-		memset(tbl->class_hints, 0, OVS_CLASS_HINTS);
+		memset(ti->hints, 0, n_hints);
 		return;
 	}
 	for (i = 0; i < n_old; i++) {
@@ -444,11 +489,11 @@ static void ovs_class_hints_follow(struct ovs_flow_table *tbl,
 	}
 	if (!moved)		/* a mask appended: every index stands */
 		return;
-	for (i = 0; i < OVS_CLASS_HINTS; i++) {
-		u8 h = READ_ONCE(tbl->class_hints[i]);
+	for (i = 0; i < n_hints; i++) {
+		u8 h = READ_ONCE(ti->hints[i]);
 
 		if (h)
-			WRITE_ONCE(tbl->class_hints[i], map[h]);
+			WRITE_ONCE(ti->hints[i], map[h]);
 	}
 }
 
@@ -633,10 +678,10 @@ int ovs_flow_table_init(struct ovs_flow_table *tbl, u32 cache_size)
 		return err;
 
 	err = -ENOMEM;
-	flows = ovs_index_alloc(OVS_FLOW_TABLE_MIN_BUCKETS, 0);
+	flows = ovs_index_alloc(OVS_FLOW_TABLE_MIN_BUCKETS, 0, true);
 	if (!flows)
 		return err;
-	ufids = ovs_index_alloc(OVS_FLOW_TABLE_MIN_BUCKETS, 0);
+	ufids = ovs_index_alloc(OVS_FLOW_TABLE_MIN_BUCKETS, 0, false);
 	if (!ufids)
 		goto err_free_flows;
 	masks = ovs_mask_array_alloc(0);
@@ -645,9 +690,6 @@ int ovs_flow_table_init(struct ovs_flow_table *tbl, u32 cache_size)
 	tbl->wasted_probes = alloc_percpu(unsigned long);
 	if (!tbl->wasted_probes)
 		goto err_free_masks;
-	tbl->class_hints = kvzalloc(OVS_CLASS_HINTS, GFP_KERNEL);
-	if (!tbl->class_hints)
-		goto err_free_wasted;
 
 	RCU_INIT_POINTER(tbl->flows, flows);
 	RCU_INIT_POINTER(tbl->ufids, ufids);
@@ -658,11 +700,9 @@ int ovs_flow_table_init(struct ovs_flow_table *tbl, u32 cache_size)
 
 	err = ovs_flow_table_set_cache_size(tbl, cache_size);
 	if (err)
-		goto err_free_hints;
+		goto err_free_wasted;
 	return 0;
 
-err_free_hints:
-	kvfree(tbl->class_hints);
 err_free_wasted:
 	free_percpu(tbl->wasted_probes);
 err_free_masks:
@@ -705,7 +745,6 @@ void ovs_flow_table_destroy(struct ovs_flow_table *tbl)
 	}
 	kfree(ma);
 	ovs_mask_cache_free(ovs_tbl_deref(tbl->cache));
-	kvfree(tbl->class_hints);
 	free_percpu(tbl->wasted_probes);
 	memset(tbl, 0, sizeof(*tbl));
 }
@@ -983,6 +1022,7 @@ ovs_mask_probe(const struct ovs_flow_table *tbl,
  * bits in common, or a single mask, which needs no guess.
  */
 static __always_inline u8 *ovs_class_hint(const struct ovs_flow_table *tbl,
+					  const struct ovs_flow_index *ti,
 					  const struct ovs_mask_array *ma,
 					  const struct ovs_key *key)
 {
@@ -991,7 +1031,7 @@ static __always_inline u8 *ovs_class_hint(const struct ovs_flow_table *tbl,
 	if (ma->count < 2 || !ma->common.range.end)
 		return NULL;
 	hash = ovs_key_hash_masked(key, &ma->common, tbl->hash_seed);
-	return &tbl->class_hints[hash & (OVS_CLASS_HINTS - 1)];
+	return &ti->hints[hash & (ovs_index_n_hints(ti) - 1)];
 }
 
 /*
@@ -1005,7 +1045,7 @@ ovs_lookup_hinted(const struct ovs_flow_table *tbl,
 		  const struct ovs_mask_array *ma, const struct ovs_key *key,
 		  u32 skip, u32 *n_mask_hit, u32 *index)
 {
-	u8 *slot = ovs_class_hint(tbl, ma, key);
+	u8 *slot = ovs_class_hint(tbl, ti, ma, key);
 	u32 hint = U32_MAX;
 	struct ovs_flow *flow;
 

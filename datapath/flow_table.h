@@ -47,8 +47,6 @@ struct ovs_flow_table {
 	 */
 	unsigned long __percpu *wasted_probes;
 	unsigned long wasted_seen;	/* the sum at the last re-order */
-	/* Which mask matched last, per class of packets: see flow_table.c. */
-	u8 *class_hints;
 	/* Grace-period cookies of the last rebuilt-away bucket arrays: their
 	 * nodes may not be reused by another rebuild before those elapse.
 	 */

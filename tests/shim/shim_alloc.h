@@ -82,6 +82,7 @@ static inline size_t shim_size_add(size_t a, size_t b)
 }
 
 #define array_size(a, b)	shim_size_mul(a, b)
+#define size_add(a, b)		shim_size_add(a, b)
 #define struct_size(p, member, n) \
 	shim_size_add(sizeof(*(p)), shim_size_mul(sizeof(*(p)->member), n))
 #define flex_array_size(p, member, n) \

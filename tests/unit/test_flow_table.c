@@ -257,8 +257,11 @@ static void test_many_masks(void)
 			if (lookup(&tbl, distinct_mask(j), i, 0, &nm, &nc) !=
 			    flows[j][i])
 				bad++;
-			/* Masks are probed in insertion order here. */
-			if (nm != j + 1 || nc)
+			/* Masks are probed in insertion order here, after
+			 * the class hint of another flow sharing this one's
+			 * slot, if any: that costs one probe, or saves all.
+			 */
+			if ((nm != j + 1 && nm != j + 2 && nm != 1) || nc)
 				bad_nm++;
 			if (lookup(&tbl, distinct_mask(j), i, hash, &nm,
 				   &nc) != flows[j][i])
@@ -907,31 +910,48 @@ static unsigned int hints_pass(struct ovs_flow_table *tbl,
 
 static void test_class_hints(void)
 {
-	enum { MASKS = 32, PER = 16, N = MASKS * PER };
-	static struct ovs_flow *flows[MASKS][PER];
+	enum { MASKS = 32, PER = 16, N = MASKS * PER, EXTRA = 20 };
+	static struct ovs_flow *flows[MASKS][PER], *extra[MASKS][EXTRA];
 	struct ovs_flow_table tbl;
 	unsigned int j, i, bad, one, probes;
 	struct ovs_key key, mask;
 	struct ovs_flow *f1, *f2;
 	u32 nm, nc;
 
+	/* Beside the flows the passes look up, EXTRA per mask more, which
+	 * come and go to make the index grow and shrink.
+	 */
 	CHECK(ovs_flow_table_init(&tbl, 256) == 0);
-	for (j = 0; j < MASKS; j++)
+	for (j = 0; j < MASKS; j++) {
 		for (i = 0; i < PER; i++)
 			flows[j][i] = add_flow(&tbl, distinct_mask(j), i, NULL,
 					       0);
+		for (i = 0; i < EXTRA; i++)
+			extra[j][i] = add_flow(&tbl, distinct_mask(j), PER + i,
+					       NULL, 0);
+	}
+	/* Grace periods pass: the index grows to a bucket per flow. */
+	synchronize_rcu();
+	ovs_flow_table_masks_rebalance(&tbl);
+	CHECK(ovs_flow_table_n_buckets(&tbl, false) == 2048);
 
 	/* The masks share in_port, eth type, proto and 24 source bits: each
 	 * flow is a class of its own.  The first packet of a class walks
 	 * the masks in order (about MASKS / 2 probes); any later packet of
-	 * the class, whatever its hash, probes its mask first.  Classes
-	 * sharing a hint slot (a few of 512 in 65536) may probe more.
+	 * the class, whatever its hash, probes its mask first, unless
+	 * another class took its hint slot (classes are at most one in
+	 * eight slots, so that is about one in nine).
 	 */
 	probes = hints_pass(&tbl, flows, MASKS, &bad, &one);
 	CHECK(bad == 0 && probes > N * MASKS / 3, "bad %u probes %u", bad,
 	      probes);
 	hints_pass(&tbl, flows, MASKS, &bad, &one);
-	CHECK(bad == 0 && one >= N - N / 20, "bad %u one %u", bad, one);
+	CHECK(bad == 0 && one >= N - N / 5, "bad %u one %u", bad, one);
+
+	for (j = 0; j < MASKS; j++)
+		for (i = 0; i < EXTRA; i++)
+			remove_flow(&tbl, extra[j][i]);
+	shim_rcu_barrier();
 
 	/* A re-order moves the busiest mask (the last) to the front and
 	 * every other one back by one: the hints follow their masks.
@@ -949,17 +969,32 @@ static void test_class_hints(void)
 	      flows[0][1] && nm == 2);
 	CHECK(ovs_flow_table_set_cache_size(&tbl, 256) == 0);
 	hints_pass(&tbl, flows, MASKS, &bad, &one);
-	CHECK(bad == 0 && one >= N - N / 20, "bad %u one %u", bad, one);
+	CHECK(bad == 0 && one >= N - N / 5, "bad %u one %u", bad, one);
 
-	/* Removing mask 0 shifts the masks behind it: still followed. */
+	/* Removing mask 0 shifts the masks behind it: still followed.  The
+	 * index is down to under a quarter of its buckets, and halves: the
+	 * hints fold with it.
+	 */
 	for (i = 0; i < PER; i++) {
 		remove_flow(&tbl, flows[0][i]);
 		flows[0][i] = NULL;
 	}
 	shim_rcu_barrier();
 	CHECK(ovs_flow_table_num_masks(&tbl) == MASKS - 1);
+	CHECK(ovs_flow_table_n_buckets(&tbl, false) == 1024);
 	hints_pass(&tbl, flows, MASKS, &bad, &one);
-	CHECK(bad == 0 && one >= N - N / 20, "bad %u one %u", bad, one);
+	CHECK(bad == 0 && one >= N - N / 5, "bad %u one %u", bad, one);
+
+	/* And they spread when it grows again. */
+	for (j = 1; j < MASKS; j++)
+		for (i = 0; i < EXTRA; i++)
+			extra[j][i] = add_flow(&tbl, distinct_mask(j), PER + i,
+					       NULL, 0);
+	synchronize_rcu();
+	ovs_flow_table_masks_rebalance(&tbl);
+	CHECK(ovs_flow_table_n_buckets(&tbl, false) == 2048);
+	hints_pass(&tbl, flows, MASKS, &bad, &one);
+	CHECK(bad == 0 && one >= N - N / 5, "bad %u one %u", bad, one);
 
 	/* A mask with no source bits narrows what all masks share: every
 	 * class changes, the old hints are forgotten rather than trusted,
@@ -971,10 +1006,10 @@ static void test_class_hints(void)
 	CHECK(ovs_flow_table_num_masks(&tbl) == MASKS);
 	hints_pass(&tbl, flows, MASKS, &bad, &one);
 	CHECK(bad == 0 && one <= N - PER - (MASKS - 2) &&
-	      one >= N - PER - (MASKS - 1) - N / 20, "bad %u one %u", bad,
+	      one >= N - PER - (MASKS - 1) - N / 5, "bad %u one %u", bad,
 	      one);
 	hints_pass(&tbl, flows, MASKS, &bad, &one);
-	CHECK(bad == 0 && one >= N - PER - N / 20, "bad %u one %u", bad,
+	CHECK(bad == 0 && one >= N - PER - N / 5, "bad %u one %u", bad,
 	      one);
 	ovs_flow_table_destroy(&tbl);
 	shim_rcu_barrier();
