@@ -52,6 +52,10 @@ struct ovs_flow_index {
 struct ovs_mask_array {
 	struct rcu_head rcu;
 	u32 count;
+	/* The mask in front took most packets at the last re-order: a
+	 * packet the cache does not know tries it before hashing its class.
+	 */
+	bool front_first;
 	/* The bits all of @masks look at (their AND), which key the class
 	 * hints; an empty range (no masks, or none in common) turns the
 	 * hints off.  Only key, range and id are used.
@@ -561,6 +565,7 @@ static struct ovs_flow_mask *ovs_mask_create(struct ovs_flow_table *tbl,
 			RCU_INIT_POINTER(new->masks[n++], m);
 	}
 	RCU_INIT_POINTER(new->masks[n], mask);
+	new->front_first = old->front_first;
 	ovs_mask_array_publish(tbl, new);
 	WRITE_ONCE(tbl->n_masks, tbl->n_masks + 1);
 	return mask;
@@ -592,8 +597,10 @@ static void ovs_mask_unlink(struct ovs_flow_table *tbl,
 		else if (m && m != mask && new)
 			RCU_INIT_POINTER(new->masks[n++], m);
 	}
-	if (new)
+	if (new) {
+		new->front_first = old->front_first;
 		ovs_mask_array_publish(tbl, new);
+	}
 	WRITE_ONCE(tbl->n_masks, tbl->n_masks - 1);
 }
 
@@ -872,6 +879,13 @@ static unsigned long ovs_percpu_sum(unsigned long __percpu *counter)
 	return sum;
 }
 
+/* Whether the mask in front took most of @hits; no hits, no news. */
+static bool ovs_front_first(const struct ovs_mask_rank *front, u64 hits,
+			    bool was)
+{
+	return hits ? front->hits > hits / 2 : was;
+}
+
 /*
  * Sort the masks by hits since the last re-order and publish that order.
  * @early (between periodic rebalances): only if it cuts the probes those
@@ -883,7 +897,7 @@ static void ovs_masks_sort(struct ovs_flow_table *tbl, bool early)
 	struct ovs_mask_array *new;
 	struct ovs_mask_rank *rank;
 	bool moved = ma->count != tbl->n_masks;	/* holes to compact */
-	u64 cost_before = 0, cost_after = 0;
+	u64 cost_before = 0, cost_after = 0, hits = 0;
 	u32 i, n = 0;
 
 	/* Counters wrap; differences are right modulo 2^BITS. */
@@ -905,6 +919,7 @@ static void ovs_masks_sort(struct ovs_flow_table *tbl, bool early)
 		rank[n].pos = n;
 		mask->hits_seen = total;
 		cost_before += (u64)rank[n].hits * i;
+		hits += rank[n].hits;
 		n++;
 	}
 	sort(rank, n, sizeof(*rank), ovs_mask_rank_cmp, NULL);
@@ -913,14 +928,23 @@ static void ovs_masks_sort(struct ovs_flow_table *tbl, bool early)
 		cost_after += (u64)rank[i].hits * i;
 	}
 	if (!moved || (early && cost_after > cost_before - cost_before / 4))
-		goto out;
+		goto keep;
 
 	new = ovs_mask_array_alloc(n);
 	if (!new)
-		goto out;
+		goto keep;
 	for (i = 0; i < n; i++)
 		RCU_INIT_POINTER(new->masks[i], rank[i].mask);
+	new->front_first = ovs_front_first(&rank[0], hits, ma->front_first);
 	ovs_mask_array_publish(tbl, new);
+	goto out;
+keep:
+	/* The order stands: judge the mask that stays in front. */
+	for (i = 0; i < n && rank[i].pos; i++)
+		;
+	if (i < n)
+		WRITE_ONCE(ma->front_first,
+			   ovs_front_first(&rank[i], hits, ma->front_first));
 out:
 	kfree(rank);
 }
@@ -955,21 +979,21 @@ static __always_inline void ovs_count_waste(const struct ovs_flow_table *tbl,
 }
 
 /*
- * Probe the masks of @ma in order, skipping indexes @skip and @skip2
- * (already tried through a cache or a hint).  Counts probes in
+ * Probe the masks of @ma in order from index @first, skipping indexes
+ * @skip and @skip2 (already tried through a cache or a hint).  Counts probes in
  * *n_mask_hit; on a match, stores the mask's index in *index and, for the
  * packet path (@count_hits), credits the mask with a hit.
  */
 static __always_inline struct ovs_flow *
 ovs_masks_walk(const struct ovs_flow_table *tbl,
 	       const struct ovs_flow_index *ti, const struct ovs_mask_array *ma,
-	       const struct ovs_key *key, u32 skip, u32 skip2,
+	       const struct ovs_key *key, u32 first, u32 skip, u32 skip2,
 	       u32 *n_mask_hit, u32 *index, bool count_hits)
 {
 	u32 seed = tbl->hash_seed;
 	u32 i;
 
-	for (i = 0; i < ma->count; i++) {
+	for (i = first; i < ma->count; i++) {
 		struct ovs_flow_mask *mask;
 		struct ovs_flow *flow;
 
@@ -1035,9 +1059,10 @@ static __always_inline u8 *ovs_class_hint(const struct ovs_flow_table *tbl,
 }
 
 /*
- * Packet path past the per-packet cache: the mask the key's class matched
- * last, then every other mask in order, skipping @skip (tried already).
- * On a match, *index is the mask's index, and the class remembers it.
+ * Packet path past the per-packet cache: the front mask if it takes most
+ * packets, else (or then) the mask the key's class matched last, then
+ * every other mask in order, skipping @skip (tried already).  On a match,
+ * *index is the mask's index, and the class remembers it.
  */
 static __always_inline struct ovs_flow *
 ovs_lookup_hinted(const struct ovs_flow_table *tbl,
@@ -1045,13 +1070,23 @@ ovs_lookup_hinted(const struct ovs_flow_table *tbl,
 		  const struct ovs_mask_array *ma, const struct ovs_key *key,
 		  u32 skip, u32 *n_mask_hit, u32 *index)
 {
-	u8 *slot = ovs_class_hint(tbl, ti, ma, key);
-	u32 hint = U32_MAX;
+	u32 first = 0, hint = U32_MAX;
 	struct ovs_flow *flow;
+	u8 *slot;
 
+	if (READ_ONCE(ma->front_first) && skip) {
+		flow = ovs_mask_probe(tbl, ti, ma, key, 0, n_mask_hit);
+		if (flow) {
+			*index = 0;
+			return flow;
+		}
+		first = 1;
+	}
+
+	slot = ovs_class_hint(tbl, ti, ma, key);
 	if (slot) {
 		hint = (u32)READ_ONCE(*slot) - 1;	/* 0: none, U32_MAX */
-		if (hint != skip) {
+		if (hint != skip && hint >= first) {
 			flow = ovs_mask_probe(tbl, ti, ma, key, hint,
 					      n_mask_hit);
 			if (flow) {
@@ -1061,8 +1096,8 @@ ovs_lookup_hinted(const struct ovs_flow_table *tbl,
 		}
 	}
 
-	flow = ovs_masks_walk(tbl, ti, ma, key, skip, hint, n_mask_hit, index,
-			      true);
+	flow = ovs_masks_walk(tbl, ti, ma, key, first, skip, hint, n_mask_hit,
+			      index, true);
 	if (flow && slot && *index < OVS_CLASS_HINT_INDEXES)
 		WRITE_ONCE(*slot, *index + 1);
 	return flow;
@@ -1113,7 +1148,7 @@ struct ovs_flow *ovs_flow_table_lookup(struct ovs_flow_table *tbl,
 	*n_cache_hit = 0;
 	/* A cache size of 0 turns off every guess, the class hints too. */
 	if (!mc)
-		return ovs_masks_walk(tbl, ti, ma, key, U32_MAX, U32_MAX,
+		return ovs_masks_walk(tbl, ti, ma, key, 0, U32_MAX, U32_MAX,
 				      n_mask_hit, &idx, true);
 	if (!skb_hash)
 		return ovs_lookup_hinted(tbl, ti, ma, key, U32_MAX, n_mask_hit,
@@ -1162,7 +1197,7 @@ struct ovs_flow *ovs_flow_table_match(struct ovs_flow_table *tbl,
 	struct ovs_flow_index *ti = ovs_tbl_deref_any(tbl->flows);
 	u32 n_mask_hit = 0, idx;
 
-	return ovs_masks_walk(tbl, ti, ma, key, U32_MAX, U32_MAX, &n_mask_hit,
+	return ovs_masks_walk(tbl, ti, ma, key, 0, U32_MAX, U32_MAX, &n_mask_hit,
 			      &idx, false);
 }
 

@@ -968,6 +968,19 @@ static void test_class_hints(void)
 	CHECK(lookup(&tbl, distinct_mask(0), 1, 0, &nm, &nc) ==
 	      flows[0][1] && nm == 2);
 	CHECK(ovs_flow_table_set_cache_size(&tbl, 256) == 0);
+
+	/* That mask took most packets: a packet the cache does not know
+	 * tries it first, before its class's hint.  Once the packets spread
+	 * evenly again, the hint comes first.
+	 */
+	CHECK(lookup(&tbl, distinct_mask(MASKS - 1), 2, 0x31, &nm, &nc) ==
+	      flows[MASKS - 1][2] && nm == 1);
+	CHECK(lookup(&tbl, distinct_mask(5), 2, 0x32, &nm, &nc) ==
+	      flows[5][2] && nm == 2);
+	hints_pass(&tbl, flows, MASKS, &bad, &one);
+	ovs_flow_table_masks_rebalance(&tbl);
+	CHECK(lookup(&tbl, distinct_mask(5), 2, 0x33, &nm, &nc) ==
+	      flows[5][2] && nm == 1);
 	hints_pass(&tbl, flows, MASKS, &bad, &one);
 	CHECK(bad == 0 && one >= N - N / 5, "bad %u one %u", bad, one);
 
