@@ -213,6 +213,7 @@ static u32 ovs_ufid_hash(const struct ovs_flow_table *tbl, const void *ufid,
 
 /* ---- index versions ----------------------------------------------- */
 
+/* With @hints, room for them, left for the caller to fill. */
 static struct ovs_flow_index *ovs_index_alloc(u32 n_buckets, u8 ver,
 					      bool hints)
 {
@@ -227,11 +228,7 @@ static struct ovs_flow_index *ovs_index_alloc(u32 n_buckets, u8 ver,
 		return NULL;
 	ti->n_buckets = n_buckets;
 	ti->ver = ver;
-	ti->hints = NULL;
-	if (hints) {
-		ti->hints = (u8 *)&ti->buckets[n_buckets];
-		memset(ti->hints, 0, n_hints);
-	}
+	ti->hints = hints ? (u8 *)&ti->buckets[n_buckets] : NULL;
 	for (i = 0; i < n_buckets; i++)
 		INIT_HLIST_HEAD(&ti->buckets[i]);
 	return ti;
@@ -254,6 +251,11 @@ static void ovs_index_copy_hints(struct ovs_flow_index *new,
 	u32 n_new = ovs_index_n_hints(new), n_old = ovs_index_n_hints(old);
 	u32 i, j;
 
+	if (n_new >= n_old) {
+		for (i = 0; i < n_new; i += n_old)
+			memcpy(new->hints + i, old->hints, n_old);
+		return;
+	}
 	for (i = 0; i < n_new; i++) {
 		u8 h = READ_ONCE(old->hints[i & (n_old - 1)]);
 
@@ -688,6 +690,7 @@ int ovs_flow_table_init(struct ovs_flow_table *tbl, u32 cache_size)
 	flows = ovs_index_alloc(OVS_FLOW_TABLE_MIN_BUCKETS, 0, true);
 	if (!flows)
 		return err;
+	memset(flows->hints, 0, ovs_index_n_hints(flows));
 	ufids = ovs_index_alloc(OVS_FLOW_TABLE_MIN_BUCKETS, 0, false);
 	if (!ufids)
 		goto err_free_flows;
@@ -980,9 +983,9 @@ static __always_inline void ovs_count_waste(const struct ovs_flow_table *tbl,
 
 /*
  * Probe the masks of @ma in order from index @first, skipping indexes
- * @skip and @skip2 (already tried through a cache or a hint).  Counts probes in
- * *n_mask_hit; on a match, stores the mask's index in *index and, for the
- * packet path (@count_hits), credits the mask with a hit.
+ * @skip and @skip2 (already tried through a cache or a hint).  Counts
+ * probes in *n_mask_hit; on a match, stores the mask's index in *index
+ * and, for the packet path (@count_hits), credits the mask with a hit.
  */
 static __always_inline struct ovs_flow *
 ovs_masks_walk(const struct ovs_flow_table *tbl,
