@@ -908,6 +908,26 @@ static unsigned int hints_pass(struct ovs_flow_table *tbl,
 	return probes;
 }
 
+/*
+ * Flows 16..35 of masks @from..@to - 1 of test_class_hints(), beyond those
+ * its passes look up: they come and go to make the index grow and shrink.
+ * Returns once grace periods have let the index grow to 2048 buckets.
+ */
+static void hints_add_extra(struct ovs_flow_table *tbl,
+			    struct ovs_flow *extra[][20], unsigned int from,
+			    unsigned int to)
+{
+	unsigned int j, i;
+
+	for (j = from; j < to; j++)
+		for (i = 0; i < 20; i++)
+			extra[j][i] = add_flow(tbl, distinct_mask(j), 16 + i,
+					       NULL, 0);
+	synchronize_rcu();
+	ovs_flow_table_masks_rebalance(tbl);
+	CHECK(ovs_flow_table_n_buckets(tbl, false) == 2048);
+}
+
 static void test_class_hints(void)
 {
 	enum { MASKS = 32, PER = 16, N = MASKS * PER, EXTRA = 20 };
@@ -918,22 +938,12 @@ static void test_class_hints(void)
 	struct ovs_flow *f1, *f2;
 	u32 nm, nc;
 
-	/* Beside the flows the passes look up, EXTRA per mask more, which
-	 * come and go to make the index grow and shrink.
-	 */
 	CHECK(ovs_flow_table_init(&tbl, 256) == 0);
-	for (j = 0; j < MASKS; j++) {
+	for (j = 0; j < MASKS; j++)
 		for (i = 0; i < PER; i++)
 			flows[j][i] = add_flow(&tbl, distinct_mask(j), i, NULL,
 					       0);
-		for (i = 0; i < EXTRA; i++)
-			extra[j][i] = add_flow(&tbl, distinct_mask(j), PER + i,
-					       NULL, 0);
-	}
-	/* Grace periods pass: the index grows to a bucket per flow. */
-	synchronize_rcu();
-	ovs_flow_table_masks_rebalance(&tbl);
-	CHECK(ovs_flow_table_n_buckets(&tbl, false) == 2048);
+	hints_add_extra(&tbl, extra, 0, MASKS);
 
 	/* The masks share in_port, eth type, proto and 24 source bits: each
 	 * flow is a class of its own.  The first packet of a class walks
@@ -999,13 +1009,7 @@ static void test_class_hints(void)
 	CHECK(bad == 0 && one >= N - N / 5, "bad %u one %u", bad, one);
 
 	/* And they spread when it grows again. */
-	for (j = 1; j < MASKS; j++)
-		for (i = 0; i < EXTRA; i++)
-			extra[j][i] = add_flow(&tbl, distinct_mask(j), PER + i,
-					       NULL, 0);
-	synchronize_rcu();
-	ovs_flow_table_masks_rebalance(&tbl);
-	CHECK(ovs_flow_table_n_buckets(&tbl, false) == 2048);
+	hints_add_extra(&tbl, extra, 1, MASKS);
 	hints_pass(&tbl, flows, MASKS, &bad, &one);
 	CHECK(bad == 0 && one >= N - N / 5, "bad %u one %u", bad, one);
 
