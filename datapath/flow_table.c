@@ -38,7 +38,9 @@ struct ovs_flow_index {
 	 */
 	u8 ver;
 	/* The key index only: OVS_CLASS_HINTS_PER_BUCKET class hints per
-	 * bucket, after the buckets, so that they grow with the flows.
+	 * bucket, so that they grow with the flows.  A separate allocation:
+	 * behind the buckets they would double a large index's (rounded up)
+	 * size.
 	 */
 	u8 *hints;
 	struct hlist_head buckets[];
@@ -70,8 +72,9 @@ struct ovs_mask_array {
  * only ever a first guess, checked by the probe, so slots are shared
  * between classes without tags and written without locks; a wrong one
  * costs a probe.  Masks past index OVS_CLASS_HINT_INDEXES - 1 get none.
- * With at most one flow per bucket, 8 slots per bucket leave at least 7
- * in 8 slots free, however many flows (and so classes) there are.
+ * With the index at one flow per bucket (its load once growth is done),
+ * 8 slots per bucket leave at least 7 in 8 free, however many flows (and
+ * so classes) there are.
  */
 #define OVS_CLASS_HINTS_PER_BUCKET	8
 #define OVS_CLASS_HINT_INDEXES		255
@@ -217,18 +220,24 @@ static u32 ovs_ufid_hash(const struct ovs_flow_table *tbl, const void *ufid,
 static struct ovs_flow_index *ovs_index_alloc(u32 n_buckets, u8 ver,
 					      bool hints)
 {
-	size_t n_hints = hints ? (size_t)n_buckets * OVS_CLASS_HINTS_PER_BUCKET
-			       : 0;
 	struct ovs_flow_index *ti;
 	u32 i;
 
-	ti = kvmalloc(size_add(struct_size(ti, buckets, n_buckets), n_hints),
-		      GFP_KERNEL);
+	ti = kvmalloc(struct_size(ti, buckets, n_buckets), GFP_KERNEL);
 	if (!ti)
 		return NULL;
+	ti->hints = NULL;
+	if (hints) {
+		ti->hints = kvmalloc_array(n_buckets,
+					   OVS_CLASS_HINTS_PER_BUCKET,
+					   GFP_KERNEL);
+		if (!ti->hints) {
+			kvfree(ti);
+			return NULL;
+		}
+	}
 	ti->n_buckets = n_buckets;
 	ti->ver = ver;
-	ti->hints = hints ? (u8 *)&ti->buckets[n_buckets] : NULL;
 	for (i = 0; i < n_buckets; i++)
 		INIT_HLIST_HEAD(&ti->buckets[i]);
 	return ti;
@@ -265,9 +274,15 @@ static void ovs_index_copy_hints(struct ovs_flow_index *new,
 	}
 }
 
+static void ovs_index_free(struct ovs_flow_index *ti)
+{
+	kvfree(ti->hints);
+	kvfree(ti);
+}
+
 static void ovs_index_free_cb(struct rcu_head *rcu)
 {
-	kvfree(container_of(rcu, struct ovs_flow_index, rcu));
+	ovs_index_free(container_of(rcu, struct ovs_flow_index, rcu));
 }
 
 static struct hlist_head *ovs_index_bucket(const struct ovs_flow_index *ti,
@@ -718,9 +733,9 @@ err_free_wasted:
 err_free_masks:
 	kfree(masks);
 err_free_ufids:
-	kvfree(ufids);
+	ovs_index_free(ufids);
 err_free_flows:
-	kvfree(flows);
+	ovs_index_free(flows);
 	RCU_INIT_POINTER(tbl->flows, NULL);
 	return err;
 }
@@ -743,8 +758,8 @@ void ovs_flow_table_destroy(struct ovs_flow_table *tbl)
 					  key_node[ti->ver])
 			ovs_flow_free(flow);
 	}
-	kvfree(ti);
-	kvfree(ovs_tbl_deref(tbl->ufids));
+	ovs_index_free(ti);
+	ovs_index_free(ovs_tbl_deref(tbl->ufids));
 
 	ma = ovs_tbl_deref(tbl->masks);
 	for (i = 0; i < ma->count; i++) {
