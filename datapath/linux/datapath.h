@@ -20,6 +20,7 @@
 #include <net/netns/generic.h>
 
 #include "flow_table.h"
+#include "ovsdp/dp_ext.h"
 #include "upcall_fair.h"
 
 #define OVS_DP_PORT_BUCKETS	1024
@@ -29,7 +30,8 @@
 /* Features userspace may request with OVS_DP_ATTR_USER_FEATURES. */
 #define OVS_DP_KNOWN_FEATURES	(OVS_DP_F_UNALIGNED | OVS_DP_F_VPORT_PIDS | \
 				 OVS_DP_F_TC_RECIRC_SHARING | \
-				 OVS_DP_F_DISPATCH_UPCALL_PER_CPU)
+				 OVS_DP_F_DISPATCH_UPCALL_PER_CPU | \
+				 OVSDP_DP_F_UPCALL_BATCH)
 
 /* Per-CPU datapath counters, summed for OVS_DP_ATTR_(MEGAFLOW_)STATS. */
 struct ovs_dp_cpu_stats {
@@ -77,6 +79,8 @@ struct ovs_dp {
 	struct ovs_dp_cpu_stats __percpu *stats;
 	possible_net_t net;
 	u32 user_features;
+	/* OVSDP_DP_F_UPCALL_BATCH was ever on: batches may refer to us. */
+	bool upcall_batched;
 	struct ovs_pid_array __rcu *cpu_pids;
 };
 
@@ -178,6 +182,12 @@ void ovs_dp_stats_sum(const struct ovs_dp *dp, struct ovs_dp_cpu_stats *sum);
 struct ovs_pid_array *ovs_upcall_add_shares(struct ovs_dp *dp,
 					    struct ovs_pid_array *arr);
 void ovs_upcall_shares_stop(struct ovs_pid_array *arr);
+/* upcall_batch.c: per-CPU batches of upcalls, and a datapath's farewell
+ * to them before it is freed.
+ */
+void ovs_upcall_batch_init(void);
+void ovs_upcall_batch_exit(void);
+void ovs_upcall_batch_forget(struct ovs_dp *dp);
 int ovs_dp_set_upcall_pids(struct ovs_pid_array __rcu **slot,
 			   const struct nlattr *attr,
 			   struct netlink_ext_ack *extack);

@@ -223,5 +223,6 @@ void ovs_dp_destroy(struct ovs_dp *dp)
 	/* No port feeds it any more: stop its upcall retries for good. */
 	if (ovs_deref(dp->cpu_pids))
 		ovs_upcall_shares_stop(ovs_deref(dp->cpu_pids));
+	ovs_upcall_batch_forget(dp);
 	call_rcu(&dp->rcu, ovs_dp_free_rcu);
 }

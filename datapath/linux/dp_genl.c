@@ -152,6 +152,8 @@ static int ovs_dp_apply(struct ovs_dp *dp, struct nlattr **a,
 	}
 
 	dp->user_features = features;
+	if (features & OVSDP_DP_F_UPCALL_BATCH)
+		dp->upcall_batched = true;
 	return 0;
 }
 

@@ -63,6 +63,14 @@ int ovs_dp_upcall(struct ovs_dp *dp, struct sk_buff *skb,
 u32 ovs_dp_upcall_portid(const struct ovs_dp *dp,
 			 const struct ovs_vport *vport,
 			 struct sk_buff *skb);
+/* upcall.c: the outcome (0 or -errno) of @n upcalls sent together. */
+void ovs_upcall_sent(struct ovs_dp *dp, int err, u32 n);
+
+/* upcall_batch.c: upcalls that share a datagram (OVSDP_DP_F_UPCALL_BATCH) */
+struct sk_buff *ovs_upcall_batch_room(struct ovs_dp *dp, u32 portid,
+				      size_t size);
+void ovs_upcall_batch_added(void);
+void ovs_upcall_batch_flush_local(void);
 
 /* actions.c: runs @acts on @skb, which it consumes.  @key describes the
  * packet as it currently is and is updated by set actions.  Returns 0 or

@@ -153,6 +153,7 @@ static int __init ovs_module_init(void)
 	err = ovs_actions_init();
 	if (err)
 		goto err_flow_cache;
+	ovs_upcall_batch_init();
 
 	err = register_pernet_device(&ovs_net_ops);
 	if (err)
@@ -194,6 +195,7 @@ static void __exit ovs_module_exit(void)
 	ovs_vport_flush_gone();
 	rtnl_link_unregister(&ovs_internal_link_ops);
 	rcu_barrier();
+	ovs_upcall_batch_exit();
 	ovs_actions_exit();
 	ovs_flow_cache_exit();
 }

@@ -203,6 +203,28 @@ static void ovs_upcall_account(struct ovs_upcall_share *share, int err)
 	spin_unlock(&share->lock);
 }
 
+/*
+ * The outcome of @n upcalls that went out together (a batch): the fair
+ * share of their socket learns it as @n sends, and a refused batch is @n
+ * lost upcalls.  Under RCU, BHs disabled.
+ */
+void ovs_upcall_sent(struct ovs_dp *dp, int err, u32 n)
+{
+	struct ovs_upcall_share *share = ovs_upcall_share(dp);
+	u32 i;
+
+	if (share) {
+		spin_lock(&share->lock);
+		for (i = 0; i < n; i++)
+			ovs_upcall_fair_result(&share->fair, ovs_fair_params(),
+					       !err, err == -EAGAIN, jiffies);
+		spin_unlock(&share->lock);
+	}
+	if (err)
+		for (i = 0; i < n; i++)
+			ovs_dp_count_lost(dp);
+}
+
 /* Keep @msg for the retry timer, or drop it as lost.  Under share->lock. */
 static void ovs_upcall_keep(struct ovs_upcall_share *share,
 			    struct sk_buff *msg, bool at_head)
@@ -340,6 +362,87 @@ static int ovs_upcall_put_hash(struct sk_buff *msg, struct sk_buff *skb)
 	return nla_put(msg, OVS_PACKET_ATTR_HASH, sizeof(hash), &hash);
 }
 
+/* Write the upcall message for the first @len bytes of @skb at the end
+ * of @msg.
+ */
+static int ovs_upcall_fill(struct sk_buff *msg, struct ovs_dp *dp,
+			   struct sk_buff *skb, unsigned int len,
+			   const struct ovs_key *key,
+			   const struct ovs_upcall_info *info)
+{
+	struct ovs_header *h;
+	struct nlattr *nla;
+	int err;
+
+	h = genlmsg_put(msg, 0, 0, &ovs_packet_genl_family, 0, info->cmd);
+	if (!h)
+		return -EMSGSIZE;
+	h->dp_ifindex = ovs_dp_ifindex(dp);
+
+	err = ovs_nla_put_packet_key(msg, OVS_PACKET_ATTR_KEY, key);
+	if (err)
+		return err;
+
+	if (info->userdata &&
+	    nla_put(msg, OVS_PACKET_ATTR_USERDATA, nla_len(info->userdata),
+		    nla_data(info->userdata)))
+		return -EMSGSIZE;
+	if (info->actions && info->flow_acts &&
+	    nla_put(msg, OVS_PACKET_ATTR_ACTIONS, info->flow_acts->len,
+		    info->flow_acts->data))
+		return -EMSGSIZE;
+	if (info->mru && nla_put_u16(msg, OVS_PACKET_ATTR_MRU, info->mru))
+		return -EMSGSIZE;
+	if (len < skb->len &&
+	    nla_put_u32(msg, OVS_PACKET_ATTR_LEN, skb->len))
+		return -EMSGSIZE;
+	if (ovs_upcall_put_hash(msg, skb))
+		return -EMSGSIZE;
+
+	nla = nla_reserve(msg, OVS_PACKET_ATTR_PACKET, len);
+	if (!nla)
+		return -EMSGSIZE;
+	err = skb_copy_bits(skb, 0, nla_data(nla), len);
+	if (err)
+		return err;
+
+	genlmsg_end(msg, h);
+	return 0;
+}
+
+/*
+ * Add the upcall to this CPU's open batch, if the datapath batches and
+ * this one may wait for it: 0 when added (its fate is the batch's), or
+ * 1 when it must go out alone.
+ */
+static int ovs_upcall_batch(struct ovs_dp *dp, struct sk_buff *skb,
+			    unsigned int len, const struct ovs_key *key,
+			    const struct ovs_upcall_info *info, bool keep)
+{
+	struct sk_buff *msg;
+	unsigned char *mark;
+	int err;
+
+	/* A kept upcall's fate is decided at its send: it goes alone. */
+	msg = keep ? NULL : ovs_upcall_batch_room(dp, info->portid,
+						   ovs_upcall_msg_size(info,
+								       len));
+	if (!msg) {
+		/* Nothing may overtake what an open batch holds. */
+		if (likely(!irqs_disabled()))
+			ovs_upcall_batch_flush_local();
+		return 1;
+	}
+	mark = skb_tail_pointer(msg);
+	err = ovs_upcall_fill(msg, dp, skb, len, key, info);
+	if (err) {
+		nlmsg_trim(msg, mark);
+		return err;
+	}
+	ovs_upcall_batch_added();
+	return 0;
+}
+
 /* Build and send one upcall for a non-GSO @skb. */
 static int ovs_upcall_queue(struct ovs_dp *dp, struct sk_buff *skb,
 			    const struct ovs_key *key,
@@ -348,8 +451,6 @@ static int ovs_upcall_queue(struct ovs_dp *dp, struct sk_buff *skb,
 {
 	unsigned int len, cutlen = OVS_CB(skb)->cutlen;
 	struct sk_buff *nskb = NULL, *msg;
-	struct ovs_header *h;
-	struct nlattr *nla;
 	int err;
 
 	/* Userspace expects to see the VLAN tag in the frame. */
@@ -377,48 +478,18 @@ static int ovs_upcall_queue(struct ovs_dp *dp, struct sk_buff *skb,
 		goto out;
 	}
 
+	err = ovs_upcall_batch(dp, skb, len, key, info, keep);
+	if (err <= 0)
+		goto out;
+
 	msg = genlmsg_new(ovs_upcall_msg_size(info, len), GFP_ATOMIC);
 	if (!msg) {
 		err = -ENOMEM;
 		goto out;
 	}
-
-	h = genlmsg_put(msg, 0, 0, &ovs_packet_genl_family, 0, info->cmd);
-	if (!h) {
-		err = -EMSGSIZE;
-		goto err_free;
-	}
-	h->dp_ifindex = ovs_dp_ifindex(dp);
-
-	err = ovs_nla_put_packet_key(msg, OVS_PACKET_ATTR_KEY, key);
+	err = ovs_upcall_fill(msg, dp, skb, len, key, info);
 	if (err)
 		goto err_free;
-
-	err = -EMSGSIZE;
-	if (info->userdata &&
-	    nla_put(msg, OVS_PACKET_ATTR_USERDATA, nla_len(info->userdata),
-		    nla_data(info->userdata)))
-		goto err_free;
-	if (info->actions && info->flow_acts &&
-	    nla_put(msg, OVS_PACKET_ATTR_ACTIONS, info->flow_acts->len,
-		    info->flow_acts->data))
-		goto err_free;
-	if (info->mru && nla_put_u16(msg, OVS_PACKET_ATTR_MRU, info->mru))
-		goto err_free;
-	if (len < skb->len &&
-	    nla_put_u32(msg, OVS_PACKET_ATTR_LEN, skb->len))
-		goto err_free;
-	if (ovs_upcall_put_hash(msg, skb))
-		goto err_free;
-
-	nla = nla_reserve(msg, OVS_PACKET_ATTR_PACKET, len);
-	if (!nla)
-		goto err_free;
-	err = skb_copy_bits(skb, 0, nla_data(nla), len);
-	if (err)
-		goto err_free;
-
-	genlmsg_end(msg, h);
 	err = ovs_upcall_deliver(dp, msg, info->portid, share, keep);
 	goto out;
 
