@@ -248,11 +248,13 @@ def switch_cpu_times():
     raise RuntimeError("no %s in /proc/stat" % name)
 
 
-def proc_cpu_seconds(pid):
-    """User plus system CPU time of a process so far, in seconds."""
+def proc_cpu_seconds(pid, which=(11, 12)):
+    """CPU time of a process so far, in seconds: user plus system, or the
+    fields @which of /proc/PID/stat after the command (11 user, 12
+    system)."""
     with open("/proc/%d/stat" % pid) as fh:
         fields = fh.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(fields[i]) for i in which) / os.sysconf("SC_CLK_TCK")
 
 
 def off_switch_cpu():
@@ -433,10 +435,19 @@ class Bench:
         flush()
 
     def w4_setup(self, mod, rep):
+        """The same minimal installer on both modules.  It asks for
+        upcalls that share datagrams, which only ours has; on ours it
+        also runs without, to show what that extension is worth."""
         flush()
         r = self.listen_run(mod, "per-cpu", flood=False, bsend=0)
         self.record(workload="w4", config="minimal installer", module=mod,
                     rep=rep, **r)
+        if mod == "ours":
+            flush()
+            r = self.listen_run(mod, "per-cpu", flood=False, bsend=0,
+                                single=True)
+            self.record(workload="w4", config="minimal installer, "
+                        "1 upcall per datagram", module=mod, rep=rep, **r)
 
     def setup_rate(self, dp):
         """Every packet a miss, for --duration: the datapath's flows and
@@ -494,21 +505,24 @@ class Bench:
             self.record(workload="w5", config="B under flood, " + mode,
                         module=mod, rep=rep, **r)
 
-    def listen_run(self, mod, mode, flood, bsend):
+    def listen_run(self, mod, mode, flood, bsend, single=False):
         """Every packet from port 1 a miss; the listener installs a flow
         per upcall.  Optionally port 3 (B) opens @bsend new flows.  With
         @flood the generator runs at full priority and outruns the
         listener; without, it yields the CPU to the listener (see
-        generator_priority)."""
+        generator_priority).  With @single, the listener does not ask for
+        upcalls that share datagrams."""
         secs = self.args.duration + 2
         p = subprocess.Popen(off_switch_cpu() +
                              [OVSBENCH, "listen", DP, "2", str(secs + 2),
-                              mode], stdout=subprocess.PIPE, text=True)
+                              mode] + (["single"] if single else []),
+                             stdout=subprocess.PIPE, text=True)
         try:
             if p.stdout.readline().strip() != "ready":
                 raise RuntimeError("ovsbench listen did not start")
             s0 = dp_stats()
             c0 = proc_cpu_seconds(p.pid)
+            k0 = proc_cpu_seconds(p.pid, (12,))
             t0 = time.monotonic()
             with Pktgen(self.net, "g0", self.net.sink.mac, "miss",
                         nice=0 if flood else 19):
@@ -521,6 +535,7 @@ class Bench:
                     self.window(("w4", mod, mode))
             t1 = time.monotonic()
             c1 = proc_cpu_seconds(p.pid)
+            k1 = proc_cpu_seconds(p.pid, (12,))
             s1 = dp_stats()
             out, _ = p.communicate(timeout=secs + 30)
         finally:
@@ -532,7 +547,10 @@ class Bench:
              "installed_per_s": res["installed"] / (t1 - t0),
              "lost_per_s": (s1["lost"] - s0["lost"]) / (t1 - t0),
              "missed_per_s": (s1["missed"] - s0["missed"]) / (t1 - t0),
-             "installer_cpu": (c1 - c0) / (t1 - t0)}
+             "upcall_batch": bool(res.get("upcall_batch")),
+             "installer_cpu": (c1 - c0) / (t1 - t0),
+             # Of that, the share spent in the kernel (system calls).
+             "installer_sys": (k1 - k0) / (c1 - c0) if c1 > c0 else 0.0}
         if bsend:
             got = res["port_upcalls"].get("3", 0)
             r.update(b_sent=sent, b_delivered=got,

@@ -14,10 +14,13 @@
  *   ovsbench exact  DP IN OUT SRCMAC DSTMAC     one exact flow (workload 1)
  *   ovsbench masks  DP IN OUT NMASKS NFLOWS     mask scaling (workload 2)
  *   ovsbench spread DP IN OUT NIPS NPORTS       NIPS*NPORTS flows (3, 6)
- *   ovsbench listen DP OUT SECONDS MODE         flow-setup listener (4, 5)
+ *   ovsbench listen DP OUT SECONDS MODE [single] flow-setup listener (4, 5)
  *
  * MODE is "per-cpu" (one socket as every CPU's upcall PID) or "per-vport"
- * (one socket per port, served in turn).  listen prints one JSON object.
+ * (one socket per port, served in turn).  In per-cpu mode the listener
+ * asks for upcalls that share datagrams (OVSDP_DP_F_UPCALL_BATCH) where
+ * the module has them, unless told "single".  listen prints one JSON
+ * object.
  */
 #include <errno.h>
 #include <poll.h>
@@ -32,6 +35,7 @@
 #include <arpa/inet.h>
 #include <linux/openvswitch.h>
 
+#include <ovsdp/dp_ext.h>
 #include <ovsdp/odp.h>
 #include <ovsdp/ovsdp.h>
 
@@ -362,6 +366,8 @@ static uint32_t filter_key(struct ovsdp_buf *out, const void *key,
 	return in_port;
 }
 
+static void flush_batch(struct listener *ls);
+
 static int on_upcall(const struct ovsdp_event *ev, void *arg)
 {
 	struct listener *ls = arg;
@@ -372,6 +378,9 @@ static int on_upcall(const struct ovsdp_event *ev, void *arg)
 	if (ev->family != OVSDP_PACKET || up->cmd != OVS_PACKET_CMD_MISS)
 		return 0;
 	ls->upcalls++;
+	/* One datagram may hold more upcalls than a batch has room for. */
+	if (ls->n == BATCH)
+		flush_batch(ls);
 	f = &ls->reqs[ls->n];
 	ovsdp_buf_clear(&ls->keys[ls->n]);
 	in_port = filter_key(&ls->keys[ls->n], up->key, up->key_len);
@@ -458,8 +467,13 @@ static int collect_port(const struct ovsdp_vport_info *vp, void *arg)
 	return 0;
 }
 
-/* Every CPU's upcall PID is the one socket's port id. */
-static void set_per_cpu(int dp, uint32_t pid)
+/*
+ * Every CPU's upcall PID is the one socket's port id.  With @batch, asks
+ * for upcalls that share datagrams (our extension); a module without it
+ * says EOPNOTSUPP, and the listener does without.  Returns whether it got
+ * them.
+ */
+static bool set_per_cpu(int dp, uint32_t pid, bool batch)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 	struct ovsdp_buf attrs;
@@ -476,17 +490,24 @@ static void set_per_cpu(int dp, uint32_t pid)
 	if (rc)
 		die("datapath", rc);
 	feat = (info.user_features | OVS_DP_F_DISPATCH_UPCALL_PER_CPU) &
-	       ~OVS_DP_F_VPORT_PIDS;
-	ovsdp_buf_init(&attrs);
-	ovsdp_attr_put_u32(&attrs, OVS_DP_ATTR_USER_FEATURES, feat);
-	ovsdp_attr_put(&attrs, OVS_DP_ATTR_PER_CPU_PIDS, pids,
-		       ncpu * sizeof(pids[0]));
-	rc = ovsdp_raw_request(h, ovsdp_family_id(h, OVSDP_DATAPATH),
-			       OVS_DP_CMD_SET, OVS_DATAPATH_VERSION, dp,
-			       attrs.data, attrs.len);
-	ovsdp_buf_free(&attrs);
+	       ~(OVS_DP_F_VPORT_PIDS | OVSDP_DP_F_UPCALL_BATCH);
+	for (;;) {
+		ovsdp_buf_init(&attrs);
+		ovsdp_attr_put_u32(&attrs, OVS_DP_ATTR_USER_FEATURES,
+				   feat | (batch ? OVSDP_DP_F_UPCALL_BATCH : 0));
+		ovsdp_attr_put(&attrs, OVS_DP_ATTR_PER_CPU_PIDS, pids,
+			       ncpu * sizeof(pids[0]));
+		rc = ovsdp_raw_request(h, ovsdp_family_id(h, OVSDP_DATAPATH),
+				       OVS_DP_CMD_SET, OVS_DATAPATH_VERSION,
+				       dp, attrs.data, attrs.len);
+		ovsdp_buf_free(&attrs);
+		if (rc != -EOPNOTSUPP || !batch)
+			break;
+		batch = false;
+	}
 	if (rc)
 		die("setting per-CPU upcall PIDs", rc);
+	return batch;
 }
 
 /* Back from per-CPU dispatch to each port's own PIDs. */
@@ -517,7 +538,8 @@ static void set_port_pid(int dp, uint32_t port_no, uint32_t pid)
 		die("setting a port's upcall PID", rc);
 }
 
-static int cmd_listen(int dp, uint32_t out, double seconds, const char *mode)
+static int cmd_listen(int dp, uint32_t out, double seconds, const char *mode,
+		      bool batch)
 {
 	static struct listener ls;
 	struct pollfd pfd[MAX_PORTS];
@@ -539,10 +561,11 @@ static int cmd_listen(int dp, uint32_t out, double seconds, const char *mode)
 
 	if (!strcmp(mode, "per-cpu")) {
 		cpu_sock = new_listener();
-		set_per_cpu(dp, ovsdp_listener_pid(cpu_sock));
+		batch = set_per_cpu(dp, ovsdp_listener_pid(cpu_sock), batch);
 		pfd[0].fd = ovsdp_listener_fd(cpu_sock);
 		nfd = 1;
 	} else if (!strcmp(mode, "per-vport")) {
+		batch = false;
 		set_per_vport(dp);
 		rc = ovsdp_vport_dump(h, dp, collect_port, &pl);
 		if (rc)
@@ -580,9 +603,11 @@ static int cmd_listen(int dp, uint32_t out, double seconds, const char *mode)
 			flush_batch(&ls);
 		}
 	}
-	printf("{\"seconds\": %.3f, \"upcalls\": %llu, \"installed\": %llu, "
+	printf("{\"seconds\": %.3f, \"upcall_batch\": %s, "
+	       "\"upcalls\": %llu, \"installed\": %llu, "
 	       "\"exists\": %llu, \"failed\": %llu, \"port_upcalls\": {",
-	       now() - t0, (unsigned long long)ls.upcalls,
+	       now() - t0, batch ? "true" : "false",
+	       (unsigned long long)ls.upcalls,
 	       (unsigned long long)ls.installed,
 	       (unsigned long long)ls.exists, (unsigned long long)ls.failed);
 	for (i = 1, rc = 0; i < MAX_PORTS; i++) {
@@ -613,7 +638,8 @@ static void usage(void)
 		"usage: ovsbench exact  DP IN OUT SRCMAC DSTMAC\n"
 		"       ovsbench masks  DP IN OUT NMASKS NFLOWS\n"
 		"       ovsbench spread DP IN OUT NIPS NPORTS\n"
-		"       ovsbench listen DP OUT SECONDS per-cpu|per-vport\n");
+		"       ovsbench listen DP OUT SECONDS per-cpu|per-vport "
+		"[single]\n");
 	exit(2);
 }
 
@@ -637,8 +663,10 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "spread") && argc == 7)
 		return cmd_spread(dp, num(argv[3]), num(argv[4]), num(argv[5]),
 				  num(argv[6]));
-	if (!strcmp(argv[1], "listen") && argc == 6)
-		return cmd_listen(dp, num(argv[3]), atof(argv[4]), argv[5]);
+	if (!strcmp(argv[1], "listen") &&
+	    (argc == 6 || (argc == 7 && !strcmp(argv[6], "single"))))
+		return cmd_listen(dp, num(argv[3]), atof(argv[4]), argv[5],
+				  argc == 6);
 	usage();
 	return 2;
 }
