@@ -199,6 +199,8 @@ static void ovs_dp_free_unused(struct ovs_dp *dp)
 	ovs_flow_table_destroy(&dp->table);
 	if (pids)
 		ovs_upcall_shares_stop(pids);
+	/* Its local port may have had a packet to report meanwhile. */
+	ovs_upcall_batch_forget(dp);
 	kfree(pids);
 	free_percpu(dp->stats);
 	kfree(dp->ports);
