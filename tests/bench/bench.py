@@ -446,8 +446,8 @@ class Bench:
             flush()
             r = self.listen_run(mod, "per-cpu", flood=False, bsend=0,
                                 single=True)
-            self.record(workload="w4", config="minimal installer, "
-                        "1 upcall per datagram", module=mod, rep=rep, **r)
+            self.record(workload="w4", config="minimal installer, unbatched",
+                        module=mod, rep=rep, **r)
 
     def setup_rate(self, dp):
         """Every packet a miss, for --duration: the datapath's flows and
