@@ -194,12 +194,17 @@ static enum ovs_fair_verdict ovs_upcall_admit(struct ovs_upcall_share *share,
 	return v;
 }
 
-static void ovs_upcall_account(struct ovs_upcall_share *share, int err)
+/* The outcome of @n upcalls sent together, for the socket's fair share. */
+static void ovs_upcall_account(struct ovs_upcall_share *share, int err,
+			       u32 n)
 {
+	u32 i;
+
 	spin_lock(&share->lock);
 	/* netlink_unicast() says -EAGAIN when the receive queue is full. */
-	ovs_upcall_fair_result(&share->fair, ovs_fair_params(), !err,
-			       err == -EAGAIN, jiffies);
+	for (i = 0; i < n; i++)
+		ovs_upcall_fair_result(&share->fair, ovs_fair_params(), !err,
+				       err == -EAGAIN, jiffies);
 	spin_unlock(&share->lock);
 }
 
@@ -213,13 +218,8 @@ void ovs_upcall_sent(struct ovs_dp *dp, int err, u32 n)
 	struct ovs_upcall_share *share = ovs_upcall_share(dp);
 	u32 i;
 
-	if (share) {
-		spin_lock(&share->lock);
-		for (i = 0; i < n; i++)
-			ovs_upcall_fair_result(&share->fair, ovs_fair_params(),
-					       !err, err == -EAGAIN, jiffies);
-		spin_unlock(&share->lock);
-	}
+	if (share)
+		ovs_upcall_account(share, err, n);
 	if (err)
 		for (i = 0; i < n; i++)
 			ovs_dp_count_lost(dp);
@@ -274,7 +274,7 @@ static void ovs_upcall_retry(struct timer_list *t)
 		err = copy ? genlmsg_unicast(ovs_dp_net(share->dp), copy,
 					     share->portid) : -EAGAIN;
 		if (copy)
-			ovs_upcall_account(share, err);
+			ovs_upcall_account(share, err, 1);
 		if (err == -EAGAIN) {
 			spin_lock(&share->lock);
 			ovs_upcall_keep(share, msg, true);
@@ -318,7 +318,7 @@ static int ovs_upcall_deliver(struct ovs_dp *dp, struct sk_buff *msg,
 
 	err = genlmsg_unicast(ovs_dp_net(dp), msg, portid);
 	if (share)
-		ovs_upcall_account(share, err);
+		ovs_upcall_account(share, err, 1);
 	if (copy) {
 		if (err == -EAGAIN) {
 			spin_lock(&share->lock);
