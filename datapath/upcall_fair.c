@@ -103,14 +103,27 @@ enum ovs_fair_verdict ovs_upcall_fair_admit(struct ovs_upcall_fair *f,
 					    const struct ovs_fair_params *p,
 					    u32 port_no, unsigned long now)
 {
+	enum ovs_fair_verdict share;
 	u32 *sent;
 
 	ovs_fair_roll(f, p, now);
 	sent = ovs_fair_port_sent(f, port_no);
 	if (sent)
 		(*sent)++;
-	if (!ovs_fair_restricting(f, now))
+	if (!f->congested)
 		return OVS_FAIR_SEND;
+
+	/*
+	 * Within its share, a port that was not flooding is worth keeping
+	 * whether or not limits apply yet: its upcall may well open a slice
+	 * before the flooding port's next one, so that nothing shows yet
+	 * that the socket is shared.
+	 */
+	share = sent && *sent <= OVS_FAIR_MIN_SHARE &&
+		!ovs_fair_was_heavy(f, port_no) ? OVS_FAIR_SEND_KEEP :
+		OVS_FAIR_SEND;
+	if (!ovs_fair_restricting(f, now))
+		return share;
 
 	/*
 	 * The guaranteed share first (while the socket overflows, these
@@ -119,8 +132,7 @@ enum ovs_fair_verdict ovs_upcall_fair_admit(struct ovs_upcall_fair *f,
 	 */
 	if (sent && *sent <= OVS_FAIR_MIN_SHARE) {
 		f->admitted++;
-		return ovs_fair_was_heavy(f, port_no) ? OVS_FAIR_SEND :
-			OVS_FAIR_SEND_KEEP;
+		return share;
 	}
 	if (!f->overflowing && f->admitted < f->budget) {
 		f->admitted++;

@@ -97,8 +97,9 @@ enum ovs_fair_verdict {
 	OVS_FAIR_SEND,
 	/*
 	 * Within the guaranteed share of a port that was not flooding in
-	 * the last slice, while limits apply: if the socket refuses it, it
-	 * is worth keeping and sending again once there is room.
+	 * the last slice, while the socket is congested: if the socket
+	 * refuses it, it is worth keeping and sending again once there is
+	 * room.
 	 */
 	OVS_FAIR_SEND_KEEP,
 };

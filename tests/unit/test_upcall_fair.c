@@ -423,6 +423,34 @@ static void test_keep_verdicts(void)
 	CHECK(keep_a == 0, "keep_a %u", keep_a);
 }
 
+static void test_new_port_opening_a_slice_is_kept(void)
+{
+	struct sock_model s = { .cap = 40, .drain = 4, .policy = true };
+	struct port_stats st = {};
+	unsigned long t;
+	unsigned int i, keep_b = 0, b_offers = 0;
+
+	/*
+	 * A floods alone, so nothing is shared yet.  B's upcalls come each
+	 * as the first of its tick, often the first of a slice too, before
+	 * A's, and A pauses (sends one a tick) just before them: still
+	 * worth keeping, the socket being congested.
+	 */
+	ovs_upcall_fair_init(&s.fair, 0);
+	for (t = 1; t < 400; t++) {
+		drain(&s);
+		if (t > 100 && t % 20 == 0) {
+			b_offers++;
+			keep_b += ovs_upcall_fair_admit(&s.fair, &params, 2, t) ==
+				  OVS_FAIR_SEND_KEEP;
+		}
+		for (i = 0; i < (t % 20 >= 16 ? 1 : 30); i++)
+			offer(&s, 1, &st, t);
+	}
+	CHECK(b_offers > 0 && keep_b == b_offers, "keep_b %u of %u", keep_b,
+	      b_offers);
+}
+
 static void test_other_errors_do_not_congest(void)
 {
 	struct ovs_upcall_fair f;
@@ -450,6 +478,7 @@ int main(void)
 	test_many_ports();
 	test_lone_port_is_never_limited();
 	test_keep_verdicts();
+	test_new_port_opening_a_slice_is_kept();
 	test_other_errors_do_not_congest();
 
 	return UNIT_REPORT();
