@@ -35,6 +35,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include "ovsdp/dp_ext.h"
 #include "ovsdp/odp.h"
 #include "ovsdp/ovsdp.h"
 
@@ -1696,6 +1697,34 @@ static int create_port(const struct port_cfg *pc)
 	return rc;
 }
 
+/*
+ * Per-vport upcall sockets need OVS_DP_F_VPORT_PIDS, not per-CPU dispatch.
+ * Upcalls that share datagrams (our OVSDP_DP_F_UPCALL_BATCH) save a
+ * recv() and a buffer per miss; the upstream module refuses the bit, and
+ * then each upcall comes alone.  Either way each datagram is walked
+ * message by message.
+ */
+static void set_features(uint32_t have)
+{
+	uint32_t feat = (have | OVS_DP_F_VPORT_PIDS | OVSDP_DP_F_UPCALL_BATCH) &
+			~OVS_DP_F_DISPATCH_UPCALL_PER_CPU;
+	int rc;
+
+	if (feat == have)
+		return;
+	rc = ovsdp_dp_set(sw.h, sw.dp_ifindex, NULL, NULL, &feat, NULL);
+	if (rc == -EOPNOTSUPP) {
+		feat &= ~OVSDP_DP_F_UPCALL_BATCH;
+		rc = feat == have ? 0 :
+		     ovsdp_dp_set(sw.h, sw.dp_ifindex, NULL, NULL, &feat, NULL);
+	}
+	if (rc)
+		WARN("setting datapath features: %s", ovsdp_error_msg(sw.h));
+	else
+		INFO("upcalls %s", feat & OVSDP_DP_F_UPCALL_BATCH ?
+		     "share datagrams" : "come one per datagram");
+}
+
 static int setup(void)
 {
 	struct ovsdp_dp_info dp;
@@ -1720,19 +1749,7 @@ static int setup(void)
 		return rc;
 	}
 	sw.dp_ifindex = dp.dp_ifindex;
-	/* Per-vport upcall sockets need OVS_DP_F_VPORT_PIDS, not per-CPU. */
-	if ((dp.user_features & OVS_DP_F_DISPATCH_UPCALL_PER_CPU) ||
-	    !(dp.user_features & OVS_DP_F_VPORT_PIDS)) {
-		uint32_t feat = (dp.user_features |
-				 OVS_DP_F_VPORT_PIDS) &
-				~OVS_DP_F_DISPATCH_UPCALL_PER_CPU;
-
-		rc = ovsdp_dp_set(sw.h, sw.dp_ifindex, NULL, NULL, &feat,
-				  NULL);
-		if (rc)
-			WARN("setting datapath features: %s",
-			     ovsdp_error_msg(sw.h));
-	}
+	set_features(dp.user_features);
 	rc = ovsdp_listener_open(sw.h, &sw.notify);
 	if (!rc)
 		rc = ovsdp_listener_subscribe(sw.notify, OVSDP_VPORT);
