@@ -1708,21 +1708,22 @@ static void set_features(uint32_t have)
 {
 	uint32_t feat = (have | OVS_DP_F_VPORT_PIDS | OVSDP_DP_F_UPCALL_BATCH) &
 			~OVS_DP_F_DISPATCH_UPCALL_PER_CPU;
-	int rc;
+	int rc = 0;
 
-	if (feat == have)
-		return;
-	rc = ovsdp_dp_set(sw.h, sw.dp_ifindex, NULL, NULL, &feat, NULL);
+	if (feat != have)
+		rc = ovsdp_dp_set(sw.h, sw.dp_ifindex, NULL, NULL, &feat, NULL);
 	if (rc == -EOPNOTSUPP) {
 		feat &= ~OVSDP_DP_F_UPCALL_BATCH;
 		rc = feat == have ? 0 :
 		     ovsdp_dp_set(sw.h, sw.dp_ifindex, NULL, NULL, &feat, NULL);
 	}
-	if (rc)
+	if (rc) {
 		WARN("setting datapath features: %s", ovsdp_error_msg(sw.h));
-	else
-		INFO("upcalls %s", feat & OVSDP_DP_F_UPCALL_BATCH ?
-		     "share datagrams" : "come one per datagram");
+		return;
+	}
+	/* Also when a previous run left the features set. */
+	INFO("upcalls %s", feat & OVSDP_DP_F_UPCALL_BATCH ?
+	     "share datagrams" : "come one per datagram");
 }
 
 static int setup(void)

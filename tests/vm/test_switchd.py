@@ -412,6 +412,10 @@ def test_restart_with_traffic(make_host, switchd, tmp_path):
     assert m and int(m[-1][0]) > 0 and int(m[-1][1]) >= 1, d.logtext()
     assert "02:00:00:00:00:01" not in vmlib.run([DPCTL, "dump-flows", DP])
     assert "rate 500/s" in d.logtext()
+    # Each run says how upcalls come, the second too (features already set).
+    log = d.logtext()
+    assert log.count("upcalls share datagrams") + \
+        log.count("upcalls come one per datagram") == 2, log
     # The adopted flows keep working and new ones are learned.
     assert h2.ping(h1) == 3
     assert h1.ping("10.0.0.3") == 3
