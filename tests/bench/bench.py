@@ -248,6 +248,13 @@ def switch_cpu_times():
     raise RuntimeError("no %s in /proc/stat" % name)
 
 
+def backlog_drops():
+    """Frames dropped so far because a CPU's input backlog was full, on
+    every CPU (/proc/net/softnet_stat, second column)."""
+    with open("/proc/net/softnet_stat") as fh:
+        return sum(int(line.split()[1], 16) for line in fh)
+
+
 def proc_cpu_seconds(pid, which=(11, 12)):
     """CPU time of a process so far, in seconds: user plus system, or the
     fields @which of /proc/PID/stat after the command (11 user, 12
@@ -323,7 +330,11 @@ class Bench:
 
     def window(self, tag):
         """Waits out one measured window; with --perf, profiles the whole
-        VM meanwhile and keeps the top kernel symbols as perf-TAG.txt."""
+        VM meanwhile and keeps the top kernel symbols as perf-TAG.txt.
+        In this VM, sampling upsets w4: its listener got 0.06-0.24 of a
+        CPU instead of 0.7, at 4 kHz as at 100 Hz, and sampling only the
+        listener (-p) records nothing.  The listener measures its own
+        split (reading / installing) instead."""
         if not self.args.perf:
             time.sleep(self.args.duration)
             return
@@ -425,10 +436,13 @@ class Bench:
                         self.args.spread_ports)
         time.sleep(1.5)
         m1 = meminfo()
+        cpu = inst["user"] + inst["sys"]
         self.record(workload="w6", config="%d flows" % n, module=mod,
                     rep=rep, bytes_per_flow=(m1["kernel"] - m0["kernel"]) /
                     n, slab_bytes_per_flow=(m1["slab"] - m0["slab"]) / n,
-                    install_per_s=n / inst["seconds"])
+                    install_per_s=n / inst["seconds"],
+                    install_us_per_flow=cpu * 1e6 / n,
+                    install_sys=inst["sys"] / cpu if cpu else 0.0)
         r = self.traffic("dp", "spread", tag=("w3", mod, rep))
         self.record(workload="w3", config="%dk flows random" % (n // 1000),
                     module=mod, rep=rep, **r)
@@ -521,6 +535,8 @@ class Bench:
             if p.stdout.readline().strip() != "ready":
                 raise RuntimeError("ovsbench listen did not start")
             s0 = dp_stats()
+            u0 = switch_cpu_times()
+            b0 = backlog_drops()
             c0 = proc_cpu_seconds(p.pid)
             k0 = proc_cpu_seconds(p.pid, (12,))
             t0 = time.monotonic()
@@ -532,10 +548,13 @@ class Bench:
                                         timeout=self.args.duration + 60) \
                     if bsend else 0
                 if not bsend:
-                    self.window(("w4", mod, mode))
+                    self.window(("w4", mod, mode) +
+                                (("single",) if single else ()))
             t1 = time.monotonic()
             c1 = proc_cpu_seconds(p.pid)
             k1 = proc_cpu_seconds(p.pid, (12,))
+            u1 = switch_cpu_times()
+            b1 = backlog_drops()
             s1 = dp_stats()
             out, _ = p.communicate(timeout=secs + 30)
         finally:
@@ -550,7 +569,25 @@ class Bench:
              "upcall_batch": bool(res.get("upcall_batch")),
              "installer_cpu": (c1 - c0) / (t1 - t0),
              # Of that, the share spent in the kernel (system calls).
-             "installer_sys": (k1 - k0) / (c1 - c0) if c1 > c0 else 0.0}
+             "installer_sys": (k1 - k0) / (c1 - c0) if c1 > c0 else 0.0,
+             # Is the CPU that turns misses into upcalls the limit?
+             "switch_cpu_busy": ((u1[0] - u0[0]) / (u1[1] - u0[1])
+                                 if u1[1] > u0[1] else 0.0),
+             # Frames the switch's CPU never saw: its backlog was full.
+             "backlog_drops_per_s": (b1 - b0) / (t1 - t0)}
+        # What one wake-up of the listener and one read brought in.
+        for key, what in (("per_wakeup", "wakeups"),
+                          ("per_datagram", "datagrams")):
+            if res.get(what):
+                r["upcalls_" + key] = res["upcalls"] / res[what]
+        # Where the listener's CPU went, per upcall: installing flows
+        # (building and sending the requests, reading the answers), and
+        # the rest (waiting excluded): reading and parsing upcalls.
+        if res.get("upcalls"):
+            n = res["upcalls"]
+            r["read_us_per_upcall"] = ((res["work_cpu"] -
+                                        res["install_cpu"]) * 1e6 / n)
+            r["install_us_per_upcall"] = res["install_cpu"] * 1e6 / n
         if bsend:
             got = res["port_upcalls"].get("3", 0)
             r.update(b_sent=sent, b_delivered=got,

@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/resource.h>
 #include <linux/openvswitch.h>
 
 #include <ovsdp/dp_ext.h>
@@ -53,12 +54,23 @@ static void die(const char *what, int err)
 	exit(1);
 }
 
-static double now(void)
+static double clock_s(clockid_t which)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(which, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double now(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
+}
+
+/* CPU time of this thread, user and kernel: what a phase cost us. */
+static double cpu_now(void)
+{
+	return clock_s(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static int dp_index(const char *name)
@@ -147,14 +159,21 @@ static void flowset_add(struct flowset *fs, int dp, const char *text,
 	fs->n++;
 }
 
+static double tv_s(const struct timeval *tv)
+{
+	return tv->tv_sec + tv->tv_usec / 1e6;
+}
+
 /* Sends every flow in batches; any failure is fatal: the run is void. */
 static void flowset_install(struct flowset *fs)
 {
 	struct ovsdp_batch_result *res;
+	struct rusage ru0, ru1;
 	double t0 = now();
 	size_t i;
 	int rc;
 
+	getrusage(RUSAGE_SELF, &ru0);
 	res = calloc(fs->n, sizeof(*res));
 	if (!res)
 		die("allocating results", -ENOMEM);
@@ -169,7 +188,11 @@ static void flowset_install(struct flowset *fs)
 			res[i].msg);
 		exit(1);
 	}
-	printf("{\"installed\": %zu, \"seconds\": %.3f}\n", fs->n, now() - t0);
+	getrusage(RUSAGE_SELF, &ru1);
+	printf("{\"installed\": %zu, \"seconds\": %.3f, \"user\": %.3f, "
+	       "\"sys\": %.3f}\n", fs->n, now() - t0,
+	       tv_s(&ru1.ru_utime) - tv_s(&ru0.ru_utime),
+	       tv_s(&ru1.ru_stime) - tv_s(&ru0.ru_stime));
 	free(res);
 }
 
@@ -308,6 +331,13 @@ struct listener {
 	uint64_t seq;
 	/* Counters, also per in_port (index = port number, capped). */
 	uint64_t upcalls, installed, failed, exists;
+	/* How much each wake-up, read and install request carried. */
+	uint64_t wakeups, datagrams, batches;
+	/*
+	 * CPU seconds spent on upcalls, and of that in installing their
+	 * flows; the rest went to reading and parsing them.
+	 */
+	double work_cpu, install_cpu;
 	uint64_t port_upcalls[MAX_PORTS];
 };
 
@@ -403,14 +433,18 @@ static int on_upcall(const struct ovsdp_event *ev, void *arg)
 static void flush_batch(struct listener *ls)
 {
 	struct ovsdp_batch_result res[BATCH];
+	double c0;
 	size_t i;
 	int rc;
 
 	if (!ls->n)
 		return;
+	c0 = cpu_now();
 	rc = ovsdp_flow_put_batch(h, ls->reqs, ls->n, OVSDP_FLOW_EXCL, 0, res);
+	ls->install_cpu += cpu_now() - c0;
 	if (rc < 0)
 		die("installing flows", rc);
+	ls->batches++;
 	for (i = 0; i < ls->n; i++) {
 		if (!res[i].error)
 			ls->installed++;
@@ -435,6 +469,7 @@ static int drain(struct listener *ls, struct ovsdp_listener *l)
 			continue;	/* the kernel counts these as lost */
 		if (rc < 0)
 			die("receiving upcalls", rc);
+		ls->datagrams++;
 		got += rc;
 	}
 	return got;
@@ -548,7 +583,7 @@ static int cmd_listen(int dp, uint32_t out, double seconds, const char *mode,
 	struct ovsdp_parse_error err;
 	char text[32];
 	size_t i, nfd;
-	double t0, end;
+	double t0, end, c0;
 	int rc;
 
 	ls.dp = dp;
@@ -595,21 +630,30 @@ static int cmd_listen(int dp, uint32_t out, double seconds, const char *mode,
 		rc = poll(pfd, nfd, 100);
 		if (rc <= 0)
 			continue;
+		ls.wakeups++;
 		/* Ports in turn, one batch each, so no port starves another. */
 		for (i = 0; i < nfd; i++) {
 			if (!(pfd[i].revents & (POLLIN | POLLERR)))
 				continue;
+			c0 = cpu_now();
 			drain(&ls, cpu_sock ? cpu_sock : pl.ports[i].l);
 			flush_batch(&ls);
+			ls.work_cpu += cpu_now() - c0;
 		}
 	}
 	printf("{\"seconds\": %.3f, \"upcall_batch\": %s, "
 	       "\"upcalls\": %llu, \"installed\": %llu, "
-	       "\"exists\": %llu, \"failed\": %llu, \"port_upcalls\": {",
+	       "\"exists\": %llu, \"failed\": %llu, \"wakeups\": %llu, "
+	       "\"datagrams\": %llu, \"batches\": %llu, "
+	       "\"work_cpu\": %.6f, \"install_cpu\": %.6f, "
+	       "\"port_upcalls\": {",
 	       now() - t0, batch ? "true" : "false",
 	       (unsigned long long)ls.upcalls,
 	       (unsigned long long)ls.installed,
-	       (unsigned long long)ls.exists, (unsigned long long)ls.failed);
+	       (unsigned long long)ls.exists, (unsigned long long)ls.failed,
+	       (unsigned long long)ls.wakeups,
+	       (unsigned long long)ls.datagrams,
+	       (unsigned long long)ls.batches, ls.work_cpu, ls.install_cpu);
 	for (i = 1, rc = 0; i < MAX_PORTS; i++) {
 		if (!ls.port_upcalls[i])
 			continue;
