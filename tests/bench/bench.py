@@ -575,9 +575,11 @@ class Bench:
                                  if u1[1] > u0[1] else 0.0),
              # Frames the switch's CPU never saw: its backlog was full.
              "backlog_drops_per_s": (b1 - b0) / (t1 - t0)}
-        # What one wake-up of the listener and one read brought in.
+        # What one wake-up of the listener, one read and one send of
+        # flow requests carried.
         for key, what in (("per_wakeup", "wakeups"),
-                          ("per_datagram", "datagrams")):
+                          ("per_datagram", "datagrams"),
+                          ("per_install", "batches")):
             if res.get(what):
                 r["upcalls_" + key] = res["upcalls"] / res[what]
         # Where the listener's CPU went, per upcall: installing flows

@@ -39,6 +39,7 @@ METRICS = {
            ("backlog_drops_per_s", "backlog drops/s", None),
            ("upcalls_per_wakeup", "upcalls/wake-up", None),
            ("upcalls_per_datagram", "upcalls/read", None),
+           ("upcalls_per_install", "flows/install send", None),
            ("read_us_per_upcall", "us reading/upcall", False),
            ("install_us_per_upcall", "us installing/upcall", False)],
     "w5": [("b_delivered_ratio", "B delivered", True),
