@@ -248,6 +248,12 @@ def switch_cpu_times():
     raise RuntimeError("no %s in /proc/stat" % name)
 
 
+def busy_share(u0, u1):
+    """The share of the switch's CPU in use between two
+    switch_cpu_times() readings (0 if no tick passed)."""
+    return (u1[0] - u0[0]) / (u1[1] - u0[1]) if u1[1] > u0[1] else 0.0
+
+
 def backlog_drops():
     """Frames dropped so far because a CPU's input backlog was full, on
     every CPU (/proc/net/softnet_stat, second column)."""
@@ -371,7 +377,7 @@ class Bench:
         # is not saturated (the generator's CPU can be the limit) pkt/s
         # says little, and this still compares the two modules.
         if u1[1] > u0[1] and c1 > c0:
-            busy = (u1[0] - u0[0]) / (u1[1] - u0[1])
+            busy = busy_share(u0, u1)
             res["switch_cpu_busy"] = busy
             res["ns_per_pkt"] = busy * (t1 - t0) * 1e9 / (c1 - c0)
         if s0:
@@ -571,8 +577,7 @@ class Bench:
              # Of that, the share spent in the kernel (system calls).
              "installer_sys": (k1 - k0) / (c1 - c0) if c1 > c0 else 0.0,
              # Is the CPU that turns misses into upcalls the limit?
-             "switch_cpu_busy": ((u1[0] - u0[0]) / (u1[1] - u0[1])
-                                 if u1[1] > u0[1] else 0.0),
+             "switch_cpu_busy": busy_share(u0, u1),
              # Frames the switch's CPU never saw: its backlog was full.
              "backlog_drops_per_s": (b1 - b0) / (t1 - t0)}
         # What one wake-up of the listener, one read and one send of
