@@ -259,6 +259,77 @@ static struct nl_msg *req_start(struct ovsdp *h, enum ovsdp_family fam,
 	return msg;
 }
 
+/*
+ * Requests that go out in batches are written straight into the send
+ * buffer.  Building each as a libnl message first would cost a zeroed
+ * allocation of a page or more and a copy per request: under emulation
+ * about as much as the kernel spends installing the flow.  The sequence
+ * number and port are left 0, libnl's "fill in for me", for the sender.
+ */
+struct req_hdr {
+	struct nlmsghdr nlh;
+	struct genlmsghdr genl;
+	struct ovs_header oh;
+};
+
+/* Appends the headers of a request to @out; *@start is where it begins. */
+static int buf_req_start(struct ovsdp *h, struct ovsdp_buf *out,
+			 enum ovsdp_family fam, uint8_t cmd, int flags,
+			 int dp_ifindex, size_t *start)
+{
+	struct req_hdr hdr;
+
+	h->errmsg[0] = 0;
+	if (!h->fam[fam]) {
+		set_err(h, "generic netlink family %s is not registered "
+			"(openvswitch module not loaded?)", families[fam].name);
+		return -ENOENT;
+	}
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.nlh.nlmsg_type = h->fam[fam];
+	hdr.nlh.nlmsg_flags = NLM_F_REQUEST | flags;
+	hdr.genl.cmd = cmd;
+	hdr.genl.version = families[fam].version;
+	hdr.oh.dp_ifindex = dp_ifindex;
+	*start = out->len;
+	return ovsdp_buf_put(out, &hdr, sizeof(hdr)) ? 0 : -ENOMEM;
+}
+
+/* An attribute nla_len can describe, or -EMSGSIZE. */
+static int buf_req_attr(struct ovsdp *h, struct ovsdp_buf *out,
+			uint16_t type, const void *data, size_t len)
+{
+	if (len > UINT16_MAX - NLA_HDRLEN) {
+		set_err(h, "attribute %u: %zu bytes do not fit in one "
+			"netlink attribute", type & NLA_TYPE_MASK, len);
+		return -EMSGSIZE;
+	}
+	ovsdp_attr_put(out, type, data, len);
+	return 0;
+}
+
+/* Sets the length of the request begun at @start. */
+static int buf_req_end(struct ovsdp_buf *out, size_t start)
+{
+	struct nlmsghdr *nlh;
+
+	if (out->oom)
+		return -ENOMEM;
+	nlh = (struct nlmsghdr *)(out->data + start);
+	nlh->nlmsg_len = out->len - start;
+	return 0;
+}
+
+/* A request built in a buffer, as a libnl message for one transaction. */
+static struct nl_msg *buf_req_msg(struct ovsdp_buf *req, int *err)
+{
+	struct nl_msg *msg = nlmsg_convert((struct nlmsghdr *)req->data);
+
+	if (!msg)
+		*err = -ENOMEM;
+	return msg;
+}
+
 struct xact {
 	struct ovsdp *h;
 	uint32_t seq;
@@ -767,48 +838,49 @@ static int flow_one(struct nlmsghdr *nlh, void *arg)
 	return ctx->cb(&f, ctx->arg);
 }
 
-static int flow_fill(struct nl_msg *msg, const struct ovsdp_flow *f)
+/* Appends request @f as one message to @out. */
+static int flow_put(struct ovsdp *h, struct ovsdp_buf *out, uint8_t cmd,
+		    int flags, const struct ovsdp_flow *f)
 {
-	if (f->key_len &&
-	    nla_put(msg, OVS_FLOW_ATTR_KEY | NLA_F_NESTED, f->key_len,
-		    f->key) < 0)
-		return -EMSGSIZE;
-	if (f->mask &&
-	    nla_put(msg, OVS_FLOW_ATTR_MASK | NLA_F_NESTED, f->mask_len,
-		    f->mask) < 0)
-		return -EMSGSIZE;
-	if (f->actions &&
-	    nla_put(msg, OVS_FLOW_ATTR_ACTIONS | NLA_F_NESTED,
-		    f->actions_len, f->actions) < 0)
-		return -EMSGSIZE;
-	if (f->ufid &&
-	    nla_put(msg, OVS_FLOW_ATTR_UFID, f->ufid_len, f->ufid) < 0)
-		return -EMSGSIZE;
-	if (f->ufid_flags &&
-	    nla_put_u32(msg, OVS_FLOW_ATTR_UFID_FLAGS, f->ufid_flags) < 0)
-		return -EMSGSIZE;
-	if (f->clear && nla_put_flag(msg, OVS_FLOW_ATTR_CLEAR) < 0)
-		return -EMSGSIZE;
-	if (f->probe && nla_put_flag(msg, OVS_FLOW_ATTR_PROBE) < 0)
-		return -EMSGSIZE;
-	return 0;
+	size_t start;
+	int err;
+
+	err = buf_req_start(h, out, OVSDP_FLOW, cmd, flags, f->dp_ifindex,
+			    &start);
+	if (!err && f->key_len)
+		err = buf_req_attr(h, out, OVS_FLOW_ATTR_KEY | NLA_F_NESTED,
+				   f->key, f->key_len);
+	if (!err && f->mask)
+		err = buf_req_attr(h, out, OVS_FLOW_ATTR_MASK | NLA_F_NESTED,
+				   f->mask, f->mask_len);
+	if (!err && f->actions)
+		err = buf_req_attr(h, out,
+				   OVS_FLOW_ATTR_ACTIONS | NLA_F_NESTED,
+				   f->actions, f->actions_len);
+	if (!err && f->ufid)
+		err = buf_req_attr(h, out, OVS_FLOW_ATTR_UFID, f->ufid,
+				   f->ufid_len);
+	if (!err && f->ufid_flags)
+		ovsdp_attr_put_u32(out, OVS_FLOW_ATTR_UFID_FLAGS,
+				   f->ufid_flags);
+	if (!err && f->clear)
+		ovsdp_attr_put_flag(out, OVS_FLOW_ATTR_CLEAR);
+	if (!err && f->probe)
+		ovsdp_attr_put_flag(out, OVS_FLOW_ATTR_PROBE);
+	return err ? : buf_req_end(out, start);
 }
 
 static struct nl_msg *flow_msg(struct ovsdp *h, uint8_t cmd, int flags,
 			       const struct ovsdp_flow *f, int *err)
 {
-	struct nl_msg *msg;
+	struct nl_msg *msg = NULL;
+	struct ovsdp_buf req;
 
-	msg = req_start(h, OVSDP_FLOW, cmd, flags, f->dp_ifindex,
-			f->key_len + f->mask_len + f->actions_len +
-			f->ufid_len, err);
-	if (!msg)
-		return NULL;
-	*err = flow_fill(msg, f);
-	if (*err) {
-		nlmsg_free(msg);
-		return NULL;
-	}
+	ovsdp_buf_init(&req);
+	*err = flow_put(h, &req, cmd, flags, f);
+	if (!*err)
+		msg = buf_req_msg(&req, err);
+	ovsdp_buf_free(&req);
 	return msg;
 }
 
@@ -884,12 +956,12 @@ int ovsdp_flow_dump(struct ovsdp *h, int dp_ifindex, uint32_t ufid_flags,
  * plus one, where a request each way would cost two system calls a flow.
  */
 
-/* Builds request @i of @reqs with netlink @flags. */
-typedef struct nl_msg *(*batch_msg_fn)(struct ovsdp *h, const void *reqs,
-				       size_t i, int flags, int *err);
+/* Appends request @i of @reqs with netlink @flags to @out. */
+typedef int (*batch_put_fn)(struct ovsdp *h, const void *reqs, size_t i,
+			    int flags, struct ovsdp_buf *out);
 
 struct batch {
-	batch_msg_fn build;
+	batch_put_fn put;
 	const void *reqs;
 	int flags;
 	struct ovsdp_batch_result *results;
@@ -960,26 +1032,25 @@ static int batch_fill(struct ovsdp *h, size_t n, unsigned int window,
 	for (taken = 0; b->hi < n && taken < window &&
 	     out->len < BATCH_SEND_BYTES; taken++, b->hi++) {
 		struct ovsdp_batch_result *r = &b->results[b->hi];
+		size_t start = out->len;
 		struct nlmsghdr *nlh;
-		struct nl_msg *msg;
-		void *copy;
-		int err = 0;
+		int err;
 
-		msg = b->build(h, b->reqs, b->hi, b->flags, &err);
-		if (!msg) {
+		err = b->put(h, b->reqs, b->hi, b->flags, out);
+		if (out->oom)
+			return -ENOMEM;
+		if (err) {
+			out->len = start;	/* drop what was written */
 			r->error = err;
 			snprintf(r->msg, sizeof(r->msg), "%.127s", h->errmsg);
 			b->done[b->hi] = true;
 			continue;
 		}
-		nl_complete_msg(h->sk, msg);
-		nlh = nlmsg_hdr(msg);
+		nlh = (struct nlmsghdr *)(out->data + start);
+		nlh->nlmsg_seq = nl_socket_use_seq(h->sk);
+		nlh->nlmsg_pid = nl_socket_get_local_port(h->sk);
 		b->seqs[b->hi] = nlh->nlmsg_seq;
-		*last = out->len;
-		copy = ovsdp_buf_put(out, nlh, NLMSG_ALIGN(nlh->nlmsg_len));
-		nlmsg_free(msg);
-		if (!copy)
-			return -ENOMEM;
+		*last = start;
 	}
 	return 0;
 }
@@ -1020,12 +1091,12 @@ static int batch_window(struct ovsdp *h, size_t n, unsigned int window,
 	return 0;
 }
 
-static int batch_run(struct ovsdp *h, batch_msg_fn build, const void *reqs,
+static int batch_run(struct ovsdp *h, batch_put_fn put, const void *reqs,
 		     size_t n, int flags, unsigned int window,
 		     struct ovsdp_batch_result *results)
 {
 	struct batch b = {
-		.build = build, .reqs = reqs, .flags = flags,
+		.put = put, .reqs = reqs, .flags = flags,
 		.results = results,
 	};
 	struct ovsdp_buf out;
@@ -1072,11 +1143,11 @@ out:
 	return rc;
 }
 
-static struct nl_msg *flow_put_msg(struct ovsdp *h, const void *reqs,
-				   size_t i, int flags, int *err)
+static int flow_put_batched(struct ovsdp *h, const void *reqs, size_t i,
+			    int flags, struct ovsdp_buf *out)
 {
-	return flow_msg(h, OVS_FLOW_CMD_NEW, flags,
-			&((const struct ovsdp_flow *)reqs)[i], err);
+	return flow_put(h, out, OVS_FLOW_CMD_NEW, flags,
+			&((const struct ovsdp_flow *)reqs)[i]);
 }
 
 int ovsdp_flow_put_batch(struct ovsdp *h, const struct ovsdp_flow *reqs,
@@ -1087,7 +1158,8 @@ int ovsdp_flow_put_batch(struct ovsdp *h, const struct ovsdp_flow *reqs,
 
 	if (flags & OVSDP_FLOW_EXCL)
 		nlf |= NLM_F_EXCL;
-	return batch_run(h, flow_put_msg, reqs, n, nlf, window, results);
+	return batch_run(h, flow_put_batched, reqs, n, nlf, window,
+			 results);
 }
 
 /* ---- raw requests ---- */
@@ -1121,54 +1193,59 @@ int ovsdp_raw_request(struct ovsdp *h, int family_id, uint8_t cmd,
 
 /* ---- packets ---- */
 
-static struct nl_msg *exec_msg(struct ovsdp *h, int flags,
-			       const struct ovsdp_packet_exec *px, int *err)
+/* Appends the execution of @px as one message to @out. */
+static int exec_put(struct ovsdp *h, struct ovsdp_buf *out, int flags,
+		    const struct ovsdp_packet_exec *px)
 {
-	struct nl_msg *msg;
+	size_t start;
+	int err;
 
-	msg = req_start(h, OVSDP_PACKET, OVS_PACKET_CMD_EXECUTE, flags,
-			px->dp_ifindex,
-			px->packet_len + px->key_len + px->actions_len, err);
-	if (!msg)
-		return NULL;
-	if (nla_put(msg, OVS_PACKET_ATTR_PACKET, px->packet_len,
-		    px->packet) < 0 ||
-	    nla_put(msg, OVS_PACKET_ATTR_KEY | NLA_F_NESTED, px->key_len,
-		    px->key) < 0 ||
-	    nla_put(msg, OVS_PACKET_ATTR_ACTIONS | NLA_F_NESTED,
-		    px->actions_len, px->actions) < 0 ||
-	    (px->mru && nla_put_u16(msg, OVS_PACKET_ATTR_MRU, px->mru) < 0) ||
-	    (px->probe && nla_put_flag(msg, OVS_PACKET_ATTR_PROBE) < 0)) {
-		nlmsg_free(msg);
-		*err = -EMSGSIZE;
-		return NULL;
-	}
-	return msg;
+	err = buf_req_start(h, out, OVSDP_PACKET, OVS_PACKET_CMD_EXECUTE,
+			    flags, px->dp_ifindex, &start);
+	if (!err)
+		err = buf_req_attr(h, out, OVS_PACKET_ATTR_PACKET, px->packet,
+				   px->packet_len);
+	if (!err)
+		err = buf_req_attr(h, out, OVS_PACKET_ATTR_KEY | NLA_F_NESTED,
+				   px->key, px->key_len);
+	if (!err)
+		err = buf_req_attr(h, out,
+				   OVS_PACKET_ATTR_ACTIONS | NLA_F_NESTED,
+				   px->actions, px->actions_len);
+	if (!err && px->mru)
+		ovsdp_attr_put(out, OVS_PACKET_ATTR_MRU, &px->mru,
+			       sizeof(px->mru));
+	if (!err && px->probe)
+		ovsdp_attr_put_flag(out, OVS_PACKET_ATTR_PROBE);
+	return err ? : buf_req_end(out, start);
 }
 
 int ovsdp_packet_execute(struct ovsdp *h, const struct ovsdp_packet_exec *px)
 {
-	struct nl_msg *msg;
-	int err = 0;
+	struct nl_msg *msg = NULL;
+	struct ovsdp_buf req;
+	int err;
 
-	msg = exec_msg(h, NLM_F_ACK, px, &err);
-	if (!msg)
-		return err;
-	return xact_run(h, msg, NULL, NULL);
+	ovsdp_buf_init(&req);
+	err = exec_put(h, &req, NLM_F_ACK, px);
+	if (!err)
+		msg = buf_req_msg(&req, &err);
+	ovsdp_buf_free(&req);
+	return msg ? xact_run(h, msg, NULL, NULL) : err;
 }
 
-static struct nl_msg *exec_batch_msg(struct ovsdp *h, const void *reqs,
-				     size_t i, int flags, int *err)
+static int exec_put_batched(struct ovsdp *h, const void *reqs, size_t i,
+			    int flags, struct ovsdp_buf *out)
 {
-	return exec_msg(h, flags, &((const struct ovsdp_packet_exec *)reqs)[i],
-			err);
+	return exec_put(h, out, flags,
+			&((const struct ovsdp_packet_exec *)reqs)[i]);
 }
 
 int ovsdp_packet_execute_batch(struct ovsdp *h,
 			       const struct ovsdp_packet_exec *reqs, size_t n,
 			       struct ovsdp_batch_result *results)
 {
-	return batch_run(h, exec_batch_msg, reqs, n, 0, 0, results);
+	return batch_run(h, exec_put_batched, reqs, n, 0, 0, results);
 }
 
 /* ---- upcalls ---- */

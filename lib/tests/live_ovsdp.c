@@ -240,6 +240,25 @@ int main(void)
 	rc = ovsdp_flow_del(h, &f, NULL, NULL);
 	CHECK(rc == 0, "del again: %d", rc);
 
+	/*
+	 * A request no netlink attribute can hold is refused on its own,
+	 * before sending; the rest of its window still goes out.
+	 */
+	{
+		static uint8_t huge[70000];
+		struct ovsdp_flow w[3] = { flows[2], flows[3], flows[4] };
+
+		w[0].key = huge;
+		w[0].key_len = sizeof(huge);
+		rc = ovsdp_flow_put_batch(h, w, 3, OVSDP_FLOW_EXCL, 0, res);
+		CHECK(rc == 2 && res[0].error == -EMSGSIZE &&
+		      strstr(res[0].msg, "70000") && res[1].error == 0 &&
+		      res[2].error == -EEXIST, "oversized request: %d, %d %d %d",
+		      rc, res[0].error, res[1].error, res[2].error);
+		rc = ovsdp_flow_del(h, &f, NULL, NULL);
+		CHECK(rc == 0, "del the window's flow: %d", rc);
+	}
+
 	/* Set (modify actions) by key, with the reply echoed. */
 	ovsdp_buf_clear(&acts);
 	parse_or_die("in_port(1)", "set(ipv4(ttl=9)),5", &out, &out, &acts);
