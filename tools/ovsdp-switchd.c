@@ -166,6 +166,21 @@ struct mac_entry {
 
 enum flow_kind { FLOW_UNICAST, FLOW_FLOOD, FLOW_DROP };
 
+/*
+ * Flows are also indexed by the MACs their decision read, so that
+ * learning, moving or ageing one MAC revisits the flows of that MAC
+ * only: a walk over every flow per learned MAC made flow setup cost
+ * time in proportion to the flows installed.
+ */
+enum { BY_SRC, BY_DST, N_MAC_INDEX };
+
+struct flow;
+
+struct mac_link {
+	struct flow *next;
+	struct flow **pprev;	/* the pointer that points at this flow */
+};
+
 /* What a megaflow matches on; everything else is wildcarded. */
 struct match {
 	uint32_t in_port;
@@ -189,6 +204,7 @@ struct flow {
 	uint64_t packets, bytes;
 	uint64_t seen_poll;		/* last stats poll that found it */
 	int pending;			/* 1 + its slot in pend.puts, or 0 */
+	struct mac_link by_mac[N_MAC_INDEX];
 };
 
 /* A flow younger than this may still meet misses queued before it. */
@@ -206,6 +222,7 @@ static struct {
 	struct mac_entry *macs[MAC_BUCKETS];
 	int n_macs;
 	struct flow *flows[FLOW_BUCKETS];
+	struct flow *flows_by_mac[N_MAC_INDEX][MAC_BUCKETS];
 	int n_flows;
 	int n_unknown_flood;		/* flood flows of unknown unicast dsts */
 	unsigned int rr_next;		/* port slot to serve first next round */
@@ -384,6 +401,37 @@ static void flow_free(struct flow *f)
 	free(f);
 }
 
+static const uint8_t *flow_mac(const struct flow *f, int which)
+{
+	return which == BY_SRC ? f->m.src : f->m.dst;
+}
+
+static struct flow **mac_index_head(int which, int vlan, const uint8_t *mac)
+{
+	return &sw.flows_by_mac[which][mac_hash(vlan, mac) % MAC_BUCKETS];
+}
+
+static void flow_index_mac(struct flow *f, int which)
+{
+	struct flow **head = mac_index_head(which, f->vlan, flow_mac(f, which));
+	struct mac_link *l = &f->by_mac[which];
+
+	l->next = *head;
+	if (l->next)
+		l->next->by_mac[which].pprev = &l->next;
+	l->pprev = head;
+	*head = f;
+}
+
+static void flow_unindex_mac(struct flow *f, int which)
+{
+	struct mac_link *l = &f->by_mac[which];
+
+	*l->pprev = l->next;
+	if (l->next)
+		l->next->by_mac[which].pprev = l->pprev;
+}
+
 static void flow_forget(struct flow *victim)
 {
 	struct flow **pp = &sw.flows[ufid_bucket(victim->ufid)];
@@ -391,6 +439,8 @@ static void flow_forget(struct flow *victim)
 	for (; *pp; pp = &(*pp)->next) {
 		if (*pp == victim) {
 			*pp = victim->next;
+			flow_unindex_mac(victim, BY_SRC);
+			flow_unindex_mac(victim, BY_DST);
 			sw.n_flows--;
 			if (victim->kind == FLOW_FLOOD && !victim->dst_known)
 				sw.n_unknown_flood--;
@@ -406,6 +456,8 @@ static void flow_insert(struct flow *f)
 
 	f->next = sw.flows[b];
 	sw.flows[b] = f;
+	flow_index_mac(f, BY_SRC);
+	flow_index_mac(f, BY_DST);
 	sw.n_flows++;
 	if (f->kind == FLOW_FLOOD && !f->dst_known)
 		sw.n_unknown_flood++;
@@ -464,6 +516,36 @@ struct vlan_mac {
 	const uint8_t *mac;
 };
 
+/*
+ * Deletes the flows for which @pred is true among those whose source
+ * (BY_SRC) or destination (BY_DST) MAC hashes like @vm's.
+ */
+static int flows_remove_by_mac(int which, const struct vlan_mac *vm,
+			       bool (*pred)(const struct flow *, const void *),
+			       const char *why)
+{
+	struct flow *f, *next;
+	int n = 0;
+
+	for (f = *mac_index_head(which, vm->vlan, vm->mac); f; f = next) {
+		next = f->by_mac[which].next;
+		if (pred(f, vm)) {
+			flow_remove(f, why);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Flows whose decision read this MAC entry: as source or destination. */
+static bool depends_on_mac(const struct flow *f, const void *arg);
+
+static void flows_remove_mac(const struct vlan_mac *vm, const char *why)
+{
+	flows_remove_by_mac(BY_SRC, vm, depends_on_mac, why);
+	flows_remove_by_mac(BY_DST, vm, depends_on_mac, why);
+}
+
 /* Flows whose decision read this MAC entry: as source or destination. */
 static bool depends_on_mac(const struct flow *f, const void *arg)
 {
@@ -514,7 +596,7 @@ static void learn(int vlan, const uint8_t *mac, uint32_t port_no)
 		INFO("MAC " MAC_FMT " vlan %d moved from port %u to %u",
 		     MAC_ARGS(mac), vlan, e->port_no, port_no);
 		sw.macs_moved++;
-		flows_remove_if(depends_on_mac, &vm, "mac moved");
+		flows_remove_mac(&vm, "mac moved");
 		e->port_no = port_no;
 		return;
 	}
@@ -534,7 +616,8 @@ static void learn(int vlan, const uint8_t *mac, uint32_t port_no)
 	DBG("learned " MAC_FMT " vlan %d on port %u", MAC_ARGS(mac), vlan,
 	    port_no);
 	if (sw.n_unknown_flood)
-		flows_remove_if(floods_unknown_dst, &vm, "dst learned");
+		flows_remove_by_mac(BY_DST, &vm, floods_unknown_dst,
+				    "dst learned");
 }
 
 static void macs_age(void)
@@ -552,7 +635,7 @@ static void macs_age(void)
 				continue;
 			DBG("MAC " MAC_FMT " vlan %d aged out", MAC_ARGS(e->mac),
 			    e->vlan);
-			flows_remove_if(depends_on_mac, &vm, "mac aged");
+			flows_remove_mac(&vm, "mac aged");
 			sw.macs_aged++;
 			mac_unlink(e);
 		}
