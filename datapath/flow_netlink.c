@@ -15,6 +15,7 @@
  */
 #include "portable_env.h"
 #include "flow_netlink.h"
+#include "flow.h"
 
 enum ovs_nl_mode {
 	OVS_NL_KEY,	/* a flow or packet key */
@@ -972,25 +973,6 @@ static int ovs_nl_parse_key(struct ovs_nl_parse *p, const struct nlattr *attr,
 	return err ? : ovs_nl_check_key(p, ka);
 }
 
-static void ovs_nl_mask_range(const struct ovs_key *mask,
-			      struct ovs_key_range *range)
-{
-	const u8 *b = (const u8 *)mask;
-	size_t start = 0, end = sizeof(*mask);
-
-	while (start < end && !b[start])
-		start++;
-	while (end > start && !b[end - 1])
-		end--;
-	if (start == end) {
-		range->start = 0;
-		range->end = 0;
-		return;
-	}
-	range->start = start & ~(sizeof(long) - 1);
-	range->end = ALIGN(end, sizeof(long));
-}
-
 int ovs_nla_parse_key_mask(const struct nlattr *key_attr,
 			   const struct nlattr *mask_attr,
 			   struct ovs_key *key, struct ovs_key *mask,
@@ -1017,7 +999,7 @@ int ovs_nla_parse_key_mask(const struct nlattr *key_attr,
 	if (!err)
 		err = ovs_nl_check_mask(&p, key_attrs, ka.all);
 	if (!err)
-		ovs_nl_mask_range(mask, range);
+		*range = ovs_key_mask_range(mask);
 	return err;
 }
 
