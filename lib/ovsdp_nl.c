@@ -261,10 +261,10 @@ static struct nl_msg *req_start(struct ovsdp *h, enum ovsdp_family fam,
 
 /*
  * Requests that go out in batches are written straight into the send
- * buffer.  Building each as a libnl message first would cost a zeroed
- * allocation of a page or more and a copy per request: under emulation
- * about as much as the kernel spends installing the flow.  The sequence
- * number and port are left 0, libnl's "fill in for me", for the sender.
+ * buffer.  Building each as a libnl message first cost a zeroed
+ * allocation of a page or more and a copy per request, for nothing.  The
+ * sequence number and port are left 0, libnl's "fill in for me", for the
+ * sender.
  */
 struct req_hdr {
 	struct nlmsghdr nlh;

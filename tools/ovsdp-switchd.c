@@ -538,15 +538,6 @@ static int flows_remove_by_mac(int which, const struct vlan_mac *vm,
 }
 
 /* Flows whose decision read this MAC entry: as source or destination. */
-static bool depends_on_mac(const struct flow *f, const void *arg);
-
-static void flows_remove_mac(const struct vlan_mac *vm, const char *why)
-{
-	flows_remove_by_mac(BY_SRC, vm, depends_on_mac, why);
-	flows_remove_by_mac(BY_DST, vm, depends_on_mac, why);
-}
-
-/* Flows whose decision read this MAC entry: as source or destination. */
 static bool depends_on_mac(const struct flow *f, const void *arg)
 {
 	const struct vlan_mac *vm = arg;
@@ -555,6 +546,13 @@ static bool depends_on_mac(const struct flow *f, const void *arg)
 		return false;
 	return !memcmp(f->m.src, vm->mac, 6) ||
 	       (f->dst_known && !memcmp(f->m.dst, vm->mac, 6));
+}
+
+/* Deletes the flows that read @vm's MAC entry. */
+static void flows_remove_mac(const struct vlan_mac *vm, const char *why)
+{
+	flows_remove_by_mac(BY_SRC, vm, depends_on_mac, why);
+	flows_remove_by_mac(BY_DST, vm, depends_on_mac, why);
 }
 
 /* Flood flows sent to a unicast dst we did not know yet. */
