@@ -81,7 +81,7 @@ bench: modules userspace
 		--artifacts $(BENCH_OUT)/vm -- \
 		$(PYTHON) tests/bench/bench.py $(BENCH_ARGS)
 	cp $(BENCH_OUT)/vm/results.json $(BENCH_OUT)/raw.json
-	$(MAKE) -s -C tests/unit bench bench-insert | tee $(BENCH_OUT)/callgrind.txt
+	$(MAKE) -s -C tests/unit bench bench-insert bench-install | tee $(BENCH_OUT)/callgrind.txt
 	$(PYTHON) tests/bench/report.py $(BENCH_OUT)/raw.json \
 		--callgrind $(BENCH_OUT)/callgrind.txt \
 		--json $(BENCH_OUT)/results.json --png $(BENCH_OUT)/bench.png \

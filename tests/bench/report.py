@@ -200,9 +200,10 @@ def chart(rows, path):
 
 
 def parse_callgrind(path):
-    """Workload 7: the lines `make -C tests/unit bench bench-insert`
-    prints, "masks 8 hot: 346 instructions/lookup" and
-    "flows 1000: 812 instructions/insert"."""
+    """Workload 7: the lines `make -C tests/unit bench bench-insert
+    bench-install` prints, "masks 8 hot: 346 instructions/lookup",
+    "flows 1000: 812 instructions/insert" and
+    "install 1000: 3100 instructions/install"."""
     rows = []
     with open(path) as fh:
         for line in fh:
@@ -215,6 +216,10 @@ def parse_callgrind(path):
             m = re.match(r"flows (\d+): (\d+) instructions/insert", line)
             if m:
                 rows.append({"what": "insert", "flows": int(m.group(1)),
+                             "instructions": int(m.group(2))})
+            m = re.match(r"install (\d+): (\d+) instructions/install", line)
+            if m:
+                rows.append({"what": "install", "flows": int(m.group(1)),
                              "instructions": int(m.group(2))})
     return rows
 
@@ -242,6 +247,11 @@ def print_callgrind(rows, out=sys.stdout):
         if r["what"] == "insert":
             print("  insert into a table of %6d flows: %d instructions" %
                   (r["flows"], r["instructions"]), file=out)
+    for r in rows:
+        if r["what"] == "install":
+            print("  OVS_FLOW_CMD_NEW (w4 shape), %6d flows: %d "
+                  "instructions each" % (r["flows"], r["instructions"]),
+                  file=out)
 
 
 def main():
