@@ -172,16 +172,18 @@ void ovs_flow_cache_exit(void)
 	ovs_flow_slab = NULL;
 }
 
-struct ovs_flow *ovs_flow_alloc(void)
+/* A flow zeroed up to its key, with zeroed statistics. */
+static struct ovs_flow *ovs_flow_alloc_head(void)
 {
 	struct ovs_flow *flow;
 
 	if (ovs_flow_slab)
-		flow = kmem_cache_zalloc(ovs_flow_slab, GFP_KERNEL);
+		flow = kmem_cache_alloc(ovs_flow_slab, GFP_KERNEL);
 	else
-		flow = kzalloc(sizeof(*flow), GFP_KERNEL);
+		flow = kmalloc(sizeof(*flow), GFP_KERNEL);
 	if (!flow)
 		return ERR_PTR(-ENOMEM);
+	memset(flow, 0, offsetof(struct ovs_flow, key));
 
 	if (ovs_flow_stats_alloc(flow))
 		goto err_free_flow;
@@ -193,6 +195,24 @@ err_free_flow:
 	else
 		kfree(flow);
 	return ERR_PTR(-ENOMEM);
+}
+
+struct ovs_flow *ovs_flow_alloc(void)
+{
+	struct ovs_flow *flow = ovs_flow_alloc_head();
+
+	if (!IS_ERR(flow))
+		memset(&flow->key, 0, sizeof(flow->key));
+	return flow;
+}
+
+struct ovs_flow *ovs_flow_alloc_key(const struct ovs_key *key)
+{
+	struct ovs_flow *flow = ovs_flow_alloc_head();
+
+	if (!IS_ERR(flow))
+		flow->key = *key;
+	return flow;
 }
 
 static void ovs_flow_mask_free(struct ovs_flow_mask *mask)
@@ -342,7 +362,14 @@ struct ovs_key_range ovs_key_mask_range(const struct ovs_key *mask)
 	struct ovs_key_range range = { 0, 0 };
 	unsigned int first, last;
 
-	for (first = 0; first < n && !w[first]; first++)
+	/* Masks without tunnel fields, the usual kind, lead with a zero
+	 * tun_opts and tun: skip them four words at a time.
+	 */
+	for (first = 0; first + 4 <= n &&
+	     !(w[first] | w[first + 1] | w[first + 2] | w[first + 3]);
+	     first += 4)
+		;
+	for (; first < n && !w[first]; first++)
 		;
 	if (first == n)
 		return range;

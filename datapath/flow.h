@@ -72,6 +72,10 @@ struct ovs_flow {
 	/* What OVS_FLOW_ATTR_CLEAR reset the summed counters to. */
 	u64 cleared_packets;
 	u64 cleared_bytes;
+	/* The UFID index's hash of id.ufid, kept so that growing the index
+	 * does not hash every UFID again; set on insert.
+	 */
+	u32 ufid_hash;
 	struct hlist_node ufid_node[2];
 	/* The flow's identity for GET/SET/DEL: the UFID userspace gave, or
 	 * failing that, its full unmasked key (allocated only then).
@@ -102,6 +106,11 @@ void ovs_flow_cache_exit(void);
 
 /* A zeroed flow with zeroed statistics, or ERR_PTR(-ENOMEM). */
 struct ovs_flow *ovs_flow_alloc(void);
+
+/* The same with @key as its key: the flow is written once, not zeroed
+ * and then overwritten.
+ */
+struct ovs_flow *ovs_flow_alloc_key(const struct ovs_key *key);
 
 /* Free a flow that readers cannot see: never inserted, or removed from
  * its table at least a grace period ago.  Frees its actions, its unmasked

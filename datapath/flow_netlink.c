@@ -939,17 +939,21 @@ static int ovs_nl_leftover(struct ovs_nl_parse *p,
 	return OVS_NL_ERR(p, ka->a[type], "Unexpected flow key attribute");
 }
 
-/* Parse a key or mask from @attr into p->out, with its attrs in @ka. */
-static int ovs_nl_parse(struct ovs_nl_parse *p, const struct nlattr *attr,
+/* Clear p->out and gather @attr's top level of attributes into @ka. */
+static int ovs_nl_start(struct ovs_nl_parse *p, const struct nlattr *attr,
 			struct ovs_nl_attrs *ka)
+{
+	memset(p->out, 0, sizeof(*p->out));
+	memset(ka, 0, sizeof(*ka));
+	return ovs_nl_collect(p, attr, ka);
+}
+
+/* Parse the key or mask whose top-level attributes @ka holds. */
+static int ovs_nl_parse(struct ovs_nl_parse *p, struct ovs_nl_attrs *ka)
 {
 	int err;
 
-	memset(p->out, 0, sizeof(*p->out));
-	memset(ka, 0, sizeof(*ka));
-	err = ovs_nl_collect(p, attr, ka);
-	if (!err)
-		err = ovs_nl_parse_vlans(p, ka);
+	err = ovs_nl_parse_vlans(p, ka);
 	if (!err)
 		err = ovs_nl_parse_meta(p, ka);
 	if (!err)
@@ -961,15 +965,26 @@ static int ovs_nl_parse(struct ovs_nl_parse *p, const struct nlattr *attr,
 	return err;
 }
 
+/*
+ * Parse a key from @attr.  With @top, also leave there its top-level
+ * attributes as gathered, before parsing consumed them: an exact mask is
+ * parsed from the same ones, which need no second check.
+ */
 static int ovs_nl_parse_key(struct ovs_nl_parse *p, const struct nlattr *attr,
-			    struct ovs_key *key, struct ovs_nl_attrs *ka)
+			    struct ovs_key *key, struct ovs_nl_attrs *ka,
+			    struct ovs_nl_attrs *top)
 {
 	int err;
 
 	p->out = key;
 	p->key = NULL;
 	p->mode = OVS_NL_KEY;
-	err = ovs_nl_parse(p, attr, ka);
+	err = ovs_nl_start(p, attr, ka);
+	if (err)
+		return err;
+	if (top)
+		*top = *ka;
+	err = ovs_nl_parse(p, ka);
 	return err ? : ovs_nl_check_key(p, ka);
 }
 
@@ -980,22 +995,31 @@ int ovs_nla_parse_key_mask(const struct nlattr *key_attr,
 			   struct netlink_ext_ack *extack)
 {
 	struct ovs_nl_parse p = { .log = log, .extack = extack };
-	struct ovs_nl_attrs ka;
+	struct ovs_nl_attrs ka, top;
 	u64 key_attrs;
 	int err;
 
 	BUILD_BUG_ON(OVS_KEY_ATTR_MAX >= 64);
 	BUILD_BUG_ON(sizeof(struct ovs_key) > 0xffff);
 
-	err = ovs_nl_parse_key(&p, key_attr, key, &ka);
+	err = ovs_nl_parse_key(&p, key_attr, key, &ka,
+			       mask_attr ? NULL : &top);
 	if (err)
 		return err;
 	key_attrs = ka.all;
 
 	p.out = mask;
 	p.key = key;
-	p.mode = mask_attr ? OVS_NL_MASK : OVS_NL_EXACT;
-	err = ovs_nl_parse(&p, mask_attr ? : key_attr, &ka);
+	if (mask_attr) {
+		p.mode = OVS_NL_MASK;
+		err = ovs_nl_start(&p, mask_attr, &ka);
+	} else {
+		p.mode = OVS_NL_EXACT;
+		memset(mask, 0, sizeof(*mask));
+		ka = top;
+	}
+	if (!err)
+		err = ovs_nl_parse(&p, &ka);
 	if (!err)
 		err = ovs_nl_check_mask(&p, key_attrs, ka.all);
 	if (!err)
@@ -1010,7 +1034,7 @@ int ovs_nla_parse_key_exact(const struct nlattr *key_attr,
 	struct ovs_nl_parse p = { .log = log, .extack = extack };
 	struct ovs_nl_attrs ka;
 
-	return ovs_nl_parse_key(&p, key_attr, key, &ka);
+	return ovs_nl_parse_key(&p, key_attr, key, &ka, NULL);
 }
 
 int ovs_nla_parse_packet_meta(const struct nlattr *key_attr,

@@ -308,12 +308,10 @@ static struct ovs_flow *ovs_node_flow(struct hlist_node *node, bool ufid,
 	return container_of(node, struct ovs_flow, key_node[0]);
 }
 
-static u32 ovs_flow_index_hash(const struct ovs_flow_table *tbl,
-			       const struct ovs_flow *flow, bool ufid)
+/* The hash that places @flow in the UFID or the key index. */
+static u32 ovs_flow_index_hash(const struct ovs_flow *flow, bool ufid)
 {
-	if (ufid)
-		return ovs_ufid_hash(tbl, flow->id.ufid, flow->ufid_len);
-	return flow->key_hash;
+	return ufid ? flow->ufid_hash : flow->key_hash;
 }
 
 static struct ovs_flow_index __rcu **ovs_index_slot(struct ovs_flow_table *tbl,
@@ -361,7 +359,7 @@ static int ovs_index_rebuild(struct ovs_flow_table *tbl, bool ufid,
 		for (node = old->buckets[i].first; node; node = next) {
 			struct ovs_flow *flow = ovs_node_flow(node, ufid,
 							      old->ver);
-			u32 hash = ovs_flow_index_hash(tbl, flow, ufid);
+			u32 hash = ovs_flow_index_hash(flow, ufid);
 
 			next = node->next;
 			hlist_add_head_rcu(ovs_flow_node(flow, ufid, new->ver),
@@ -806,10 +804,12 @@ int ovs_flow_table_insert(struct ovs_flow_table *tbl, struct ovs_flow *flow,
 	WRITE_ONCE(tbl->count, tbl->count + 1);
 
 	if (flow->ufid_len) {
+		flow->ufid_hash = ovs_ufid_hash(tbl, flow->id.ufid,
+						flow->ufid_len);
 		ovs_index_grow(tbl, true, tbl->ufid_count + 1, true);
 		ti = ovs_tbl_deref(tbl->ufids);
 		hlist_add_head_rcu(&flow->ufid_node[ti->ver],
-				   ovs_index_bucket(ti, ovs_flow_index_hash(tbl, flow, true)));
+				   ovs_index_bucket(ti, flow->ufid_hash));
 		tbl->ufid_count++;
 	}
 	return 0;

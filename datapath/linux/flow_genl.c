@@ -130,7 +130,7 @@ static struct ovs_flow *ovs_flow_new(const struct ovs_key *key,
 	struct ovs_flow *flow;
 	int err;
 
-	flow = ovs_flow_alloc();
+	flow = ovs_flow_alloc_key(key);	/* masked in place on insert */
 	if (IS_ERR(flow))
 		return flow;
 	if (ufid->len)
@@ -141,7 +141,6 @@ static struct ovs_flow *ovs_flow_new(const struct ovs_key *key,
 		ovs_flow_free(flow);
 		return ERR_PTR(err);
 	}
-	flow->key = *key;	/* masked in place on insert */
 	return flow;
 }
 

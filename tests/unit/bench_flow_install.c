@@ -89,7 +89,7 @@ bench_install(struct ovs_flow_table *tbl, const struct request *req)
 	acts = ovs_nla_copy_actions(act_attr, &key, &mask, true, NULL);
 	if (IS_ERR(acts))
 		return PTR_ERR(acts);
-	flow = ovs_flow_alloc();
+	flow = ovs_flow_alloc_key(&key);
 	if (IS_ERR(flow)) {
 		ovs_nla_free_actions(acts);
 		return PTR_ERR(flow);
@@ -97,7 +97,6 @@ bench_install(struct ovs_flow_table *tbl, const struct request *req)
 	err = ovs_flow_set_ufid(flow, req->ufid, OVS_FLOW_UFID_MAX);
 	if (err)
 		goto err_free;
-	flow->key = key;
 	if (ovs_flow_table_lookup_ufid(tbl, req->ufid, OVS_FLOW_UFID_MAX) ||
 	    ovs_flow_table_match(tbl, &key)) {
 		err = -EEXIST;
