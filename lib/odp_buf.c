@@ -113,17 +113,31 @@ const char *ovsdp_buf_str(const struct ovsdp_buf *b)
 	return b->data ? (const char *)b->data : "";
 }
 
+/*
+ * One reservation and one copy per attribute: request builders put
+ * several attributes for every flow and packet they send.
+ */
 void ovsdp_attr_put(struct ovsdp_buf *b, uint16_t type, const void *data,
 		    size_t len)
 {
-	struct nlattr nla = {
-		.nla_len = NLA_HDRLEN + len,
-		.nla_type = type,
-	};
+	size_t total = NLA_HDRLEN + NLA_ALIGN(len);
+	struct nlattr *nla;
+	uint8_t *p;
 
-	ovsdp_buf_put(b, &nla, sizeof(nla));
-	ovsdp_buf_put(b, data, len);
-	ovsdp_buf_put(b, NULL, NLA_ALIGN(len) - len);
+	if (!buf_reserve(b, total))
+		return;
+	p = b->data + b->len;
+	nla = (struct nlattr *)p;
+	nla->nla_len = NLA_HDRLEN + len;
+	nla->nla_type = type;
+	if (data)
+		memcpy(p + NLA_HDRLEN, data, len);
+	else
+		memset(p + NLA_HDRLEN, 0, len);
+	if (NLA_ALIGN(len) != len)
+		memset(p + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
+	b->len += total;
+	b->data[b->len] = 0;
 }
 
 void ovsdp_attr_put_u32(struct ovsdp_buf *b, uint16_t type, uint32_t v)

@@ -52,6 +52,10 @@ struct ovsdp {
 	int fam[OVSDP_N_FAMILIES];	/* 0: not registered */
 	int mcgrp[OVSDP_N_FAMILIES];	/* -1: none */
 	char errmsg[256];
+	/* What a batched send is built in; kept so that every window does
+	 * not grow a new buffer from nothing.
+	 */
+	struct ovsdp_buf batch_out;
 };
 
 /*
@@ -203,6 +207,7 @@ void ovsdp_close(struct ovsdp *h)
 	if (!h)
 		return;
 	nl_socket_free(h->sk);
+	ovsdp_buf_free(&h->batch_out);
 	free(h);
 }
 
@@ -1099,7 +1104,7 @@ static int batch_run(struct ovsdp *h, batch_put_fn put, const void *reqs,
 		.put = put, .reqs = reqs, .flags = flags,
 		.results = results,
 	};
-	struct ovsdp_buf out;
+	struct ovsdp_buf *out = &h->batch_out;
 	struct nl_cb *cb = NULL;
 	size_t i, failed = 0;
 	int rc = 0;
@@ -1108,7 +1113,6 @@ static int batch_run(struct ovsdp *h, batch_put_fn put, const void *reqs,
 		return 0;
 	if (!window)
 		window = 64;
-	ovsdp_buf_init(&out);
 	b.seqs = calloc(n, sizeof(*b.seqs));
 	b.done = calloc(n, sizeof(*b.done));
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
@@ -1125,7 +1129,7 @@ static int batch_run(struct ovsdp *h, batch_put_fn put, const void *reqs,
 	}
 
 	while (b.lo < n) {
-		rc = batch_window(h, n, window, &b, cb, &out);
+		rc = batch_window(h, n, window, &b, cb, out);
 		if (rc)
 			goto out;
 		b.lo = b.hi;
@@ -1137,7 +1141,7 @@ static int batch_run(struct ovsdp *h, batch_put_fn put, const void *reqs,
 out:
 	if (cb)
 		nl_cb_put(cb);
-	ovsdp_buf_free(&out);
+	ovsdp_buf_clear(out);
 	free(b.seqs);
 	free(b.done);
 	return rc;
@@ -1408,7 +1412,9 @@ static int event_decode(struct ovsdp_listener *l, struct nlmsghdr *nlh,
 	if (fam == OVSDP_N_FAMILIES)
 		return 0;
 	gh = NLMSG_DATA(nlh);
-	memset(ev, 0, sizeof(*ev));
+	/* Each family's parser clears the union member it fills; the whole
+	 * event is over a kilobyte, too much to clear for every upcall.
+	 */
 	ev->family = fam;
 	ev->cmd = gh->cmd;
 	switch (fam) {
