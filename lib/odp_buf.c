@@ -33,18 +33,13 @@ void ovsdp_buf_clear(struct ovsdp_buf *b)
 		b->data[0] = 0;
 }
 
-/* Makes room for @extra more bytes plus a terminating NUL. */
-static bool buf_reserve(struct ovsdp_buf *b, size_t extra)
+/* buf_reserve()'s slow path: grow to hold @need bytes. */
+static __attribute__((noinline)) bool buf_grow(struct ovsdp_buf *b,
+					       size_t need)
 {
-	size_t need, cap;
+	size_t cap = b->cap ? b->cap : 64;
 	uint8_t *p;
 
-	if (b->oom)
-		return false;
-	need = b->len + extra + 1;
-	if (need <= b->cap)
-		return true;
-	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap *= 2;
 	p = realloc(b->data, cap);
@@ -55,6 +50,16 @@ static bool buf_reserve(struct ovsdp_buf *b, size_t extra)
 	b->data = p;
 	b->cap = cap;
 	return true;
+}
+
+/* Makes room for @extra more bytes plus a terminating NUL. */
+static inline bool buf_reserve(struct ovsdp_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+
+	if (b->oom)
+		return false;
+	return need <= b->cap || buf_grow(b, need);
 }
 
 void *ovsdp_buf_put(struct ovsdp_buf *b, const void *data, size_t len)

@@ -388,8 +388,14 @@ static uint32_t filter_key(struct ovsdp_buf *out, const void *key,
 			if (type == OVS_KEY_ATTR_IN_PORT &&
 			    a->nla_len >= NLA_HDRLEN + 4)
 				memcpy(&in_port, p + NLA_HDRLEN, 4);
-			ovsdp_attr_put(out, type, p + NLA_HDRLEN,
-				       a->nla_len - NLA_HDRLEN);
+			/* Already an attribute: copied whole, padding too,
+			 * unless the key ends within its padding.
+			 */
+			if (p + NLA_ALIGN(a->nla_len) <= end)
+				ovsdp_buf_put(out, p, NLA_ALIGN(a->nla_len));
+			else
+				ovsdp_attr_put(out, type, p + NLA_HDRLEN,
+					       a->nla_len - NLA_HDRLEN);
 		}
 		p += NLA_ALIGN(a->nla_len);
 	}
