@@ -43,6 +43,9 @@ enum ovsdp_family {
  * Connects and resolves the four families and their multicast groups.
  * Succeeds even when some (or all) families are missing, e.g. module not
  * loaded: calls on a missing family then fail with -ENOENT and say so.
+ * A handle serves one thread at a time: its socket, the sequence numbers
+ * its answers are matched by and its request buffer are its own.  Give
+ * each thread its own handle.
  */
 int ovsdp_open(struct ovsdp **h);
 void ovsdp_close(struct ovsdp *h);
