@@ -20,9 +20,9 @@
  * number of inserts that had to wait for one is reported.
  */
 #include <stdio.h>
-#include <time.h>
 
 #include "portable_env.h"
+#include "bench_common.h"
 #include "flow_table.h"
 
 static unsigned long waits;
@@ -48,17 +48,6 @@ static void make_mask(struct ovs_key *m)
 	m->ipv4.addr.src = 0xffffffff;
 	m->ipv4.addr.dst = 0xffffffff;
 	m->tp.dst = 0xffff;
-}
-
-/* The same UFIDs as ovsbench's: distinct, never all-zero. */
-static void make_ufid(u8 *ufid, u64 seq)
-{
-	u64 x = seq * 0x9e3779b97f4a7c15ULL + 1;
-
-	memcpy(ufid, &x, 8);
-	x ^= x >> 29;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	memcpy(ufid + 8, &x, 8);
 }
 
 /* Everything OVS_FLOW_CMD_NEW does to the table and the flow, after
@@ -92,14 +81,6 @@ bench_install_one(struct ovs_flow_table *tbl, const struct ovs_key *key,
 	return 0;
 }
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 static int run(unsigned int n, unsigned int gp_every, bool timed)
 {
 	struct ovs_key *keys = calloc(n, sizeof(*keys));
@@ -117,17 +98,17 @@ static int run(unsigned int n, unsigned int gp_every, bool timed)
 	range = ovs_key_mask_range(&mask);
 	for (f = 0; f < n; f++) {
 		make_key(&keys[f], f);
-		make_ufid(ufids[f], f);
+		bench_make_ufid(ufids[f], f);
 	}
 	waits = 0;
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (f = 0; f < n; f++) {
 		if (bench_install_one(&tbl, &keys[f], &mask, range, ufids[f]))
 			dups++;
 		if (gp_every && f % gp_every == gp_every - 1)
 			synchronize_rcu();
 	}
-	t1 = now_ns();
+	t1 = bench_now_ns();
 	printf("flows %6u inserted %6u waits %lu buckets %u/%u",
 	       n, ovs_flow_table_count(&tbl), waits,
 	       ovs_flow_table_n_buckets(&tbl, false),

@@ -18,9 +18,9 @@
  * GP ends a grace period every GP installs, as in bench_flow_insert.c.
  */
 #include <stdio.h>
-#include <time.h>
 
 #include "portable_env.h"
+#include "bench_common.h"
 #include "flow_netlink.h"
 #include "flow_table.h"
 
@@ -57,17 +57,6 @@ static void put_key(struct sk_buff *skb, unsigned int f)
 	nla_put(skb, OVS_KEY_ATTR_IPV4, sizeof(ip), &ip);
 	nla_put(skb, OVS_KEY_ATTR_UDP, sizeof(udp), &udp);
 	nla_nest_end(skb, nest);
-}
-
-/* The same UFIDs as ovsbench's: distinct, never all-zero. */
-static void make_ufid(u8 *ufid, u64 seq)
-{
-	u64 x = seq * 0x9e3779b97f4a7c15ULL + 1;
-
-	memcpy(ufid, &x, 8);
-	x ^= x >> 29;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	memcpy(ufid + 8, &x, 8);
 }
 
 /* OVS_FLOW_CMD_NEW with NLM_F_EXCL, less genetlink: 0 or -errno. */
@@ -114,14 +103,6 @@ err_free:
 	return err;
 }
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 static int run(unsigned int n, unsigned int gp_every, bool timed)
 {
 	struct request *reqs = calloc(n, sizeof(*reqs));
@@ -136,16 +117,16 @@ static int run(unsigned int n, unsigned int gp_every, bool timed)
 		if (!reqs[f].key)
 			abort();
 		put_key(reqs[f].key, f);
-		make_ufid(reqs[f].ufid, f);
+		bench_make_ufid(reqs[f].ufid, f);
 	}
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (f = 0; f < n; f++) {
 		if (bench_install(&tbl, &reqs[f]))
 			failed++;
 		if (gp_every && f % gp_every == gp_every - 1)
 			synchronize_rcu();
 	}
-	t1 = now_ns();
+	t1 = bench_now_ns();
 	printf("install %6u flows: %6u in the table", n,
 	       ovs_flow_table_count(&tbl));
 	if (timed)
