@@ -126,15 +126,19 @@ void ovsdp_attr_put(struct ovsdp_buf *b, uint16_t type, const void *data,
 		    size_t len)
 {
 	size_t total = NLA_HDRLEN + NLA_ALIGN(len);
-	struct nlattr *nla;
+	struct nlattr nla = {
+		.nla_len = NLA_HDRLEN + len,
+		.nla_type = type,
+	};
 	uint8_t *p;
 
 	if (!buf_reserve(b, total))
 		return;
+	/* Copied, not stored through a pointer: a buffer may hold text
+	 * before its attributes, so p need not be aligned.
+	 */
 	p = b->data + b->len;
-	nla = (struct nlattr *)p;
-	nla->nla_len = NLA_HDRLEN + len;
-	nla->nla_type = type;
+	memcpy(p, &nla, sizeof(nla));
 	if (data)
 		memcpy(p + NLA_HDRLEN, data, len);
 	else
