@@ -350,7 +350,9 @@ static void on_signal(int sig)
 }
 
 /*
- * The flow matches the packet's L2-L4 attributes exactly; metadata the
+ * The flow matches the packet's L2-L4 attributes exactly (an exact key
+ * must carry every attribute its protocols imply: an ICMPv6 packet's
+ * needs ICMPV6, and ND too for neighbour discovery); metadata the
  * kernel reports (skb_mark, conntrack state, recirc_id, ...) is left
  * wildcarded so that neither module rejects the key for fields it cannot
  * match on.
@@ -365,7 +367,11 @@ static bool key_attr_wanted(uint16_t type)
 	case OVS_KEY_ATTR_IPV6:
 	case OVS_KEY_ATTR_TCP:
 	case OVS_KEY_ATTR_UDP:
+	case OVS_KEY_ATTR_SCTP:
 	case OVS_KEY_ATTR_ICMP:
+	case OVS_KEY_ATTR_ICMPV6:
+	case OVS_KEY_ATTR_ARP:
+	case OVS_KEY_ATTR_ND:
 		return true;
 	default:
 		return false;
