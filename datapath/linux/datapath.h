@@ -224,6 +224,9 @@ struct sk_buff *ovs_vport_build_msg(struct ovs_vport *vport, u32 portid,
 void ovs_vport_notify_gone(struct ovs_vport *vport);
 
 /* genl_check.c */
+int ovs_check_attrs(const struct nla_policy *policy, int maxattr,
+		    const struct nlattr *head, int len,
+		    struct netlink_ext_ack *extack);
 int ovs_genl_check_attrs(const struct genl_family *family,
 			 struct genl_info *info);
 

@@ -263,18 +263,117 @@ static struct ovs_flow *ovs_flow_find(struct ovs_dp *dp,
 	return ovs_flow_table_lookup_unmasked(&dp->table, key);
 }
 
-static int ovs_flow_cmd_new(struct sk_buff *skb, struct genl_info *info)
-{
-	struct netlink_ext_ack *extack = info->extack;
-	struct nlattr **a = info->attrs;
-	bool log = !a[OVS_FLOW_ATTR_PROBE];
-	u32 ufid_flags = ovs_flow_ufid_flags(a);
-	struct ovs_flow *flow, *new_flow;
+/* One flow to create or update: parsed and allocated outside the mutex. */
+struct ovs_flow_req {
+	struct ovs_flow_ufid ufid;
 	struct ovs_key key, mask;
 	struct ovs_key_range range;
 	struct ovs_actions *acts;
+	struct ovs_flow *new_flow;
+	u32 ufid_flags;
+};
+
+/* Parse a NEW request's attributes @a (KEY and ACTIONS present). */
+static int ovs_flow_req_parse(struct nlattr **a, struct ovs_flow_req *req,
+			      struct netlink_ext_ack *extack)
+{
+	bool log = !a[OVS_FLOW_ATTR_PROBE];
+	int err;
+
+	req->ufid_flags = ovs_flow_ufid_flags(a);
+	err = ovs_flow_get_ufid(a, &req->ufid, extack);
+	if (err)
+		return err;
+	err = ovs_nla_parse_key_mask(a[OVS_FLOW_ATTR_KEY], a[OVS_FLOW_ATTR_MASK],
+				     &req->key, &req->mask, &req->range, log,
+				     extack);
+	if (err)
+		return err;
+
+	req->acts = ovs_nla_copy_actions(a[OVS_FLOW_ATTR_ACTIONS], &req->key,
+					 &req->mask, log, extack);
+	if (IS_ERR(req->acts))
+		return PTR_ERR(req->acts);
+
+	req->new_flow = ovs_flow_new(&req->key, &req->ufid);
+	if (IS_ERR(req->new_flow)) {
+		kfree(req->acts);
+		return PTR_ERR(req->new_flow);
+	}
+	return 0;
+}
+
+static void ovs_flow_req_free(struct ovs_flow_req *req)
+{
+	ovs_flow_free(req->new_flow);
+	kfree(req->acts);
+}
+
+/*
+ * Under ovs_mutex: insert @req's flow into @dp, or give its actions to
+ * the flow already there.  Returns the flow that now has the actions; the
+ * request's allocations are used or freed either way.
+ */
+static struct ovs_flow *ovs_flow_req_apply(struct ovs_dp *dp,
+					   struct ovs_flow_req *req,
+					   bool create_only,
+					   struct netlink_ext_ack *extack)
+{
+	struct ovs_flow *flow;
+	int err;
+
+	/* A flow that would already match these packets is a duplicate. */
+	flow = req->ufid.len ? ovs_flow_table_lookup_ufid(&dp->table,
+							  req->ufid.id,
+							  req->ufid.len) : NULL;
+	if (!flow)
+		flow = ovs_flow_table_match(&dp->table, &req->key);
+
+	if (!flow) {
+		ovs_flow_set_actions(req->new_flow, req->acts);
+		err = ovs_flow_table_insert(&dp->table, req->new_flow,
+					    &req->mask, req->range);
+		if (err) {
+			ovs_flow_free(req->new_flow);	/* frees acts too */
+			return ERR_PTR(err);
+		}
+		return req->new_flow;
+	}
+
+	if (create_only) {
+		NL_SET_ERR_MSG_MOD(extack, "Flow already exists");
+		err = -EEXIST;
+		goto err_free;
+	}
+	/* Modifying: the identifier must name this very flow.  Another key
+	 * of the same megaflow names no flow, but a flow under another mask
+	 * may have exactly this unmasked key.
+	 */
+	if (!ovs_flow_is_named(flow, &req->ufid, &req->key)) {
+		flow = ovs_flow_has_ufid(flow) ? NULL :
+			ovs_flow_table_lookup_unmasked(&dp->table, &req->key);
+		if (!flow) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "An overlapping flow exists with another identity");
+			err = -ENOENT;
+			goto err_free;
+		}
+	}
+	ovs_flow_set_actions(flow, req->acts);
+	ovs_flow_free(req->new_flow);
+	return flow;
+
+err_free:
+	ovs_flow_req_free(req);
+	return ERR_PTR(err);
+}
+
+static int ovs_flow_cmd_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
 	struct sk_buff *reply = NULL;
-	struct ovs_flow_ufid ufid;
+	struct ovs_flow_req req;
+	struct ovs_flow *flow;
 	struct ovs_dp *dp;
 	int err;
 
@@ -282,85 +381,32 @@ static int ovs_flow_cmd_new(struct sk_buff *skb, struct genl_info *info)
 	    OVS_ATTR_MISSING(info, OVS_FLOW_ATTR_ACTIONS,
 			     "Flow actions required"))
 		return -EINVAL;
-
-	err = ovs_flow_get_ufid(a, &ufid, extack);
+	err = ovs_flow_req_parse(info->attrs, &req, extack);
 	if (err)
 		return err;
-	err = ovs_nla_parse_key_mask(a[OVS_FLOW_ATTR_KEY], a[OVS_FLOW_ATTR_MASK],
-				     &key, &mask, &range, log, extack);
-	if (err)
-		return err;
-
-	acts = ovs_nla_copy_actions(a[OVS_FLOW_ATTR_ACTIONS], &key, &mask, log,
-				    extack);
-	if (IS_ERR(acts))
-		return PTR_ERR(acts);
-
-	new_flow = ovs_flow_new(&key, &ufid);
-	if (IS_ERR(new_flow)) {
-		err = PTR_ERR(new_flow);
-		goto err_free_acts;
-	}
 
 	mutex_lock(&ovs_mutex);
-	dp = ovs_dp_lookup_msg(genl_info_net(info), info->userhdr, a, 0,
-			       extack);
+	dp = ovs_dp_lookup_msg(genl_info_net(info), info->userhdr, info->attrs,
+			       0, extack);
 	if (!dp) {
+		ovs_flow_req_free(&req);
 		err = -ENODEV;
-		goto err_unlock;
+		goto out_unlock;
 	}
-
-	/* A flow that would already match these packets is a duplicate. */
-	flow = ufid.len ? ovs_flow_table_lookup_ufid(&dp->table, ufid.id,
-						     ufid.len) : NULL;
-	if (!flow)
-		flow = ovs_flow_table_match(&dp->table, &key);
-
-	if (!flow) {
-		ovs_flow_set_actions(new_flow, acts);
-		err = ovs_flow_table_insert(&dp->table, new_flow, &mask, range);
-		if (err) {
-			mutex_unlock(&ovs_mutex);
-			ovs_flow_free(new_flow);	/* frees acts too */
-			return err;
-		}
-		if (ovs_flow_want_reply(info))
-			reply = ovs_flow_build_msg(dp, new_flow, info,
-						   OVS_FLOW_CMD_NEW, ufid_flags);
-		mutex_unlock(&ovs_mutex);
-		goto out;
-	}
-
 	/* Userspace says NLM_F_CREATE when it means "only create"
 	 * (NLM_F_EXCL would make genetlink treat it as a dump).
 	 */
-	if (info->nlhdr->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)) {
-		NL_SET_ERR_MSG_MOD(extack, "Flow already exists");
-		err = -EEXIST;
-		goto err_unlock;
+	flow = ovs_flow_req_apply(dp, &req, info->nlhdr->nlmsg_flags &
+				  (NLM_F_CREATE | NLM_F_EXCL), extack);
+	if (IS_ERR(flow)) {
+		err = PTR_ERR(flow);
+		goto out_unlock;
 	}
-	/* Modifying: the identifier must name this very flow.  Another key
-	 * of the same megaflow names no flow, but a flow under another mask
-	 * may have exactly this unmasked key.
-	 */
-	if (!ovs_flow_is_named(flow, &ufid, &key)) {
-		flow = ovs_flow_has_ufid(flow) ? NULL :
-			ovs_flow_table_lookup_unmasked(&dp->table, &key);
-		if (!flow) {
-			NL_SET_ERR_MSG_MOD(extack,
-					   "An overlapping flow exists with another identity");
-			err = -ENOENT;
-			goto err_unlock;
-		}
-	}
-
-	ovs_flow_set_actions(flow, acts);
 	if (ovs_flow_want_reply(info))
 		reply = ovs_flow_build_msg(dp, flow, info, OVS_FLOW_CMD_NEW,
-					   ufid_flags);
+					   req.ufid_flags);
 	mutex_unlock(&ovs_mutex);
-	ovs_flow_free(new_flow);
-out:
+
 	if (reply) {
 		if (IS_ERR(reply))
 			return PTR_ERR(reply);
@@ -368,11 +414,94 @@ out:
 	}
 	return 0;
 
-err_unlock:
+out_unlock:
 	mutex_unlock(&ovs_mutex);
-	ovs_flow_free(new_flow);
-err_free_acts:
-	kfree(acts);
+	return err;
+}
+
+/* One flow of an OVSDP_FLOW_CMD_NEW_BATCH, under ovs_mutex. */
+static int ovs_flow_batch_one(struct ovs_dp *dp, const struct nlattr *elem,
+			      bool create_only, bool notify,
+			      struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *a[OVS_FLOW_ATTR_MAX + 1];
+	struct ovs_flow_req req;
+	struct ovs_flow *flow;
+	struct sk_buff *reply;
+	int err;
+
+	err = ovs_check_attrs(ovs_flow_genl_family.policy, OVS_FLOW_ATTR_MAX,
+			      nla_data(elem), nla_len(elem), extack);
+	if (err)
+		return err;
+	err = nla_parse_nested_deprecated(a, OVS_FLOW_ATTR_MAX, elem,
+					  ovs_flow_genl_family.policy, extack);
+	if (err)
+		return err;
+	if (!a[OVS_FLOW_ATTR_KEY] || !a[OVS_FLOW_ATTR_ACTIONS]) {
+		NL_SET_ERR_MSG_MOD(extack, "Flow key and actions required");
+		return -EINVAL;
+	}
+	err = ovs_flow_req_parse(a, &req, extack);
+	if (err)
+		return err;
+	flow = ovs_flow_req_apply(dp, &req, create_only, extack);
+	if (IS_ERR(flow))
+		return PTR_ERR(flow);
+
+	if (notify) {
+		/* The flow is in: a notification that cannot be built is
+		 * lost, as one the multicast group overruns would be.
+		 */
+		reply = ovs_flow_build_msg(dp, flow, info, OVS_FLOW_CMD_NEW,
+					   req.ufid_flags);
+		if (!IS_ERR(reply))
+			ovs_flow_notify(reply, info);
+	}
+	return 0;
+}
+
+static int ovs_flow_cmd_new_batch(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	bool create_only = info->attrs[OVSDP_FLOW_BATCH_ATTR_CREATE];
+	const struct nlattr *elem;
+	struct ovs_dp *dp;
+	bool notify;
+	int rem, err = 0;
+
+	if (info->nlhdr->nlmsg_flags & NLM_F_ECHO) {
+		NL_SET_ERR_MSG_MOD(extack, "A flow batch has no echo");
+		return -EOPNOTSUPP;
+	}
+
+	mutex_lock(&ovs_mutex);
+	dp = ovs_dp_lookup_msg(genl_info_net(info), info->userhdr, info->attrs,
+			       0, extack);
+	if (!dp) {
+		err = -ENODEV;
+		goto out;
+	}
+	notify = genl_has_listeners(&ovs_flow_genl_family,
+				    genl_info_net(info), 0);
+	nlmsg_for_each_attr(elem, info->nlhdr,
+			    GENL_HDRLEN + ovs_flow_genl_family.hdrsize, rem) {
+		if (nla_type(elem) != OVSDP_FLOW_BATCH_ATTR_FLOW)
+			continue;
+		err = ovs_flow_batch_one(dp, elem, create_only, notify, info);
+		if (err) {
+			/* Tell which flow failed, unless a finer place
+			 * inside it is already named.
+			 */
+			if (!extack->bad_attr)
+				NL_SET_BAD_ATTR(extack, elem);
+			break;
+		}
+		cond_resched();
+	}
+out:
+	mutex_unlock(&ovs_mutex);
 	return err;
 }
 
@@ -619,11 +748,31 @@ static const struct nla_policy ovs_flow_policy[OVS_FLOW_ATTR_MAX + 1] = {
 	[OVS_FLOW_ATTR_UFID_FLAGS] = { .type = NLA_U32 },
 };
 
+static const struct nla_policy
+ovs_flow_batch_policy[OVSDP_FLOW_BATCH_ATTR_MAX + 1] = {
+	[OVSDP_FLOW_BATCH_ATTR_FLOW] = { .type = NLA_NESTED },
+	[OVSDP_FLOW_BATCH_ATTR_CREATE] = { .type = NLA_FLAG },
+};
+
 static int ovs_flow_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 			     struct genl_info *info)
 {
+	/* The batch command has its own policy, checked strictly. */
+	if (ops->cmd == OVSDP_FLOW_CMD_NEW_BATCH)
+		return 0;
 	return ovs_genl_check_attrs(&ovs_flow_genl_family, info);
 }
+
+/* Our extension: it needs a policy of its own, so a full op. */
+static const struct genl_ops ovs_flow_ext_ops[] = {
+	{
+		.cmd = OVSDP_FLOW_CMD_NEW_BATCH,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.doit = ovs_flow_cmd_new_batch,
+		.policy = ovs_flow_batch_policy,
+		.maxattr = OVSDP_FLOW_BATCH_ATTR_MAX,
+	},
+};
 
 static const struct genl_small_ops ovs_flow_ops[] = {
 	{
@@ -661,6 +810,8 @@ struct genl_family ovs_flow_genl_family __ro_after_init = {
 	.netnsok = true,
 	.pre_doit = ovs_flow_pre_doit,
 	.parallel_ops = true,
+	.ops = ovs_flow_ext_ops,
+	.n_ops = ARRAY_SIZE(ovs_flow_ext_ops),
 	.small_ops = ovs_flow_ops,
 	.n_small_ops = ARRAY_SIZE(ovs_flow_ops),
 	.resv_start_op = OVS_FLOW_CMD_SET + 1,

@@ -34,31 +34,45 @@ static int ovs_policy_fixed_len(const struct nla_policy *pt)
 	}
 }
 
-int ovs_genl_check_attrs(const struct genl_family *family,
-			 struct genl_info *info)
+/*
+ * Check a stream of request attributes (@len bytes at @head) against
+ * @policy: each type must be one the policy takes, and a fixed-size one
+ * must have exactly its size.
+ */
+int ovs_check_attrs(const struct nla_policy *policy, int maxattr,
+		    const struct nlattr *head, int len,
+		    struct netlink_ext_ack *extack)
 {
 	const struct nlattr *nla;
 	int rem;
 
-	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN + family->hdrsize,
-			    rem) {
-		const struct nla_policy *pt;
+	nla_for_each_attr(nla, head, len, rem) {
 		int type = nla_type(nla);
-		int len;
+		int size;
 
-		if (!type || type > family->maxattr ||
-		    family->policy[type].type == NLA_UNSPEC) {
-			NL_SET_ERR_MSG_ATTR(info->extack, nla,
+		if (!type || type > maxattr ||
+		    policy[type].type == NLA_UNSPEC) {
+			NL_SET_ERR_MSG_ATTR(extack, nla,
 					    "Attribute type not accepted in requests");
 			return -EINVAL;
 		}
-		pt = &family->policy[type];
-		len = ovs_policy_fixed_len(pt);
-		if (len >= 0 && nla_len(nla) != len) {
-			NL_SET_ERR_MSG_ATTR(info->extack, nla,
+		size = ovs_policy_fixed_len(&policy[type]);
+		if (size >= 0 && nla_len(nla) != size) {
+			NL_SET_ERR_MSG_ATTR(extack, nla,
 					    "Attribute has the wrong length");
 			return -EINVAL;
 		}
 	}
 	return 0;
+}
+
+int ovs_genl_check_attrs(const struct genl_family *family,
+			 struct genl_info *info)
+{
+	int hdrlen = GENL_HDRLEN + family->hdrsize;
+
+	return ovs_check_attrs(family->policy, family->maxattr,
+			       nlmsg_attrdata(info->nlhdr, hdrlen),
+			       nlmsg_attrlen(info->nlhdr, hdrlen),
+			       info->extack);
 }

@@ -29,4 +29,33 @@
  */
 #define OVSDP_DP_F_UPCALL_BATCH		(1U << 30)
 
+/*
+ * ovs_flow family command: install many flows with one message.
+ *
+ * Each OVS_FLOW_CMD_NEW message pays generic netlink's dispatch, the
+ * datapath lookup and the flow mutex on its own; a flow-setup burst of
+ * upcalls pays them once per flow.  This command carries a burst whole:
+ * after the ovs_header come OVSDP_FLOW_BATCH_ATTR_FLOW attributes (with
+ * NLA_F_NESTED set), each holding one flow's OVS_FLOW_ATTR_KEY, _MASK,
+ * _ACTIONS, _UFID, _UFID_FLAGS and _PROBE as OVS_FLOW_CMD_NEW takes them.
+ *
+ * The flows are applied in order; the first that fails stops the batch
+ * and its error is the message's, with the extack's offset inside that
+ * flow's attribute.  So the flows before it are in, it is not, and those
+ * after it were not tried.  OVSDP_FLOW_BATCH_ATTR_CREATE makes every flow
+ * "create only" (EEXIST if it is there), as NLM_F_CREATE does for
+ * OVS_FLOW_CMD_NEW; this command takes no NLM_F_CREATE or NLM_F_ECHO.
+ * Listeners of the flow multicast group hear of each flow as usual.
+ *
+ * Upstream answers EOPNOTSUPP (unknown command): send, and on that error
+ * go on with OVS_FLOW_CMD_NEW.  The number is from the top of the range,
+ * away from upstream's commands.
+ */
+#define OVSDP_FLOW_CMD_NEW_BATCH	0xf0
+
+#define OVSDP_FLOW_BATCH_ATTR_UNSPEC	0
+#define OVSDP_FLOW_BATCH_ATTR_FLOW	1	/* nested: one flow's attrs */
+#define OVSDP_FLOW_BATCH_ATTR_CREATE	2	/* flag: create only */
+#define OVSDP_FLOW_BATCH_ATTR_MAX	2
+
 #endif /* OVSDP_DP_EXT_H */
