@@ -25,6 +25,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
 
+#include "ovsdp/dp_ext.h"
 #include "ovsdp/ovsdp.h"
 #include "odp_internal.h"
 
@@ -56,6 +57,10 @@ struct ovsdp {
 	 * not grow a new buffer from nothing.
 	 */
 	struct ovsdp_buf batch_out;
+	/* Does the module take OVSDP_FLOW_CMD_NEW_BATCH?  0: not asked yet,
+	 * 1: yes, -1: no.
+	 */
+	int flow_batch;
 };
 
 /*
@@ -112,19 +117,19 @@ static int nle_to_errno(int nle)
 
 /* ---- extended ack ---- */
 
-void ovsdp_extack_text(const struct nlmsghdr *nlh, char *buf, size_t size)
+/* The extended-ack attribute @type of error message @nlh, or NULL. */
+static const struct nlattr *extack_attr(const struct nlmsghdr *nlh,
+					uint16_t type)
 {
 	const struct nlmsgerr *e;
 	const struct nlattr *a;
 	struct attr_iter it;
 	size_t payload, off;
 
-	if (size)
-		buf[0] = 0;
 	if (nlh->nlmsg_type != NLMSG_ERROR ||
 	    nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e) ||
 	    !(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
+		return NULL;
 	e = NLMSG_DATA(nlh);
 	/* The request is echoed back in full unless NLM_F_CAPPED. */
 	if (nlh->nlmsg_flags & NLM_F_CAPPED)
@@ -132,22 +137,44 @@ void ovsdp_extack_text(const struct nlmsghdr *nlh, char *buf, size_t size)
 	else if (e->msg.nlmsg_len >= NLMSG_HDRLEN)
 		payload = sizeof(e->error) + e->msg.nlmsg_len;
 	else
-		return;
+		return NULL;
 	off = NLMSG_HDRLEN + NLMSG_ALIGN(payload);
 	if (off >= nlh->nlmsg_len)
-		return;
+		return NULL;
 	attr_iter_init(&it, (const uint8_t *)nlh + off, nlh->nlmsg_len - off);
-	while ((a = attr_iter_next(&it))) {
-		if (attr_type(a) == NLMSGERR_ATTR_MSG && attr_len(a) && size) {
-			size_t n = strnlen(attr_data(a), attr_len(a));
+	while ((a = attr_iter_next(&it)))
+		if (attr_type(a) == type)
+			return a;
+	return NULL;
+}
 
-			if (n >= size)
-				n = size - 1;
-			memcpy(buf, attr_data(a), n);
-			buf[n] = 0;
-			return;
-		}
-	}
+void ovsdp_extack_text(const struct nlmsghdr *nlh, char *buf, size_t size)
+{
+	const struct nlattr *a = extack_attr(nlh, NLMSGERR_ATTR_MSG);
+	size_t n;
+
+	if (!size)
+		return;
+	buf[0] = 0;
+	if (!a || !attr_len(a))
+		return;
+	n = strnlen(attr_data(a), attr_len(a));
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, attr_data(a), n);
+	buf[n] = 0;
+}
+
+/* Where in the request the kernel says the error is, or -1. */
+static long extack_offset(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a = extack_attr(nlh, NLMSGERR_ATTR_OFFS);
+	uint32_t off;
+
+	if (!a || attr_len(a) != sizeof(off))
+		return -1;
+	memcpy(&off, attr_data(a), sizeof(off));
+	return off;
 }
 
 /* ---- open/close ---- */
@@ -843,16 +870,13 @@ static int flow_one(struct nlmsghdr *nlh, void *arg)
 	return ctx->cb(&f, ctx->arg);
 }
 
-/* Appends request @f as one message to @out. */
-static int flow_put(struct ovsdp *h, struct ovsdp_buf *out, uint8_t cmd,
-		    int flags, const struct ovsdp_flow *f)
+/* Appends @f's attributes to @out. */
+static int flow_put_attrs(struct ovsdp *h, struct ovsdp_buf *out,
+			  const struct ovsdp_flow *f)
 {
-	size_t start;
-	int err;
+	int err = 0;
 
-	err = buf_req_start(h, out, OVSDP_FLOW, cmd, flags, f->dp_ifindex,
-			    &start);
-	if (!err && f->key_len)
+	if (f->key_len)
 		err = buf_req_attr(h, out, OVS_FLOW_ATTR_KEY | NLA_F_NESTED,
 				   f->key, f->key_len);
 	if (!err && f->mask)
@@ -872,6 +896,20 @@ static int flow_put(struct ovsdp *h, struct ovsdp_buf *out, uint8_t cmd,
 		ovsdp_attr_put_flag(out, OVS_FLOW_ATTR_CLEAR);
 	if (!err && f->probe)
 		ovsdp_attr_put_flag(out, OVS_FLOW_ATTR_PROBE);
+	return err;
+}
+
+/* Appends request @f as one message to @out. */
+static int flow_put(struct ovsdp *h, struct ovsdp_buf *out, uint8_t cmd,
+		    int flags, const struct ovsdp_flow *f)
+{
+	size_t start;
+	int err;
+
+	err = buf_req_start(h, out, OVSDP_FLOW, cmd, flags, f->dp_ifindex,
+			    &start);
+	if (!err)
+		err = flow_put_attrs(h, out, f);
 	return err ? : buf_req_end(out, start);
 }
 
@@ -1154,12 +1192,249 @@ static int flow_put_batched(struct ovsdp *h, const void *reqs, size_t i,
 			&((const struct ovsdp_flow *)reqs)[i]);
 }
 
+/*
+ * Where the module has it, a window of flows goes as one
+ * OVSDP_FLOW_CMD_NEW_BATCH message (see dp_ext.h): one dispatch, one
+ * datapath lookup and one lock for the lot.  Its answer is one ack, or
+ * one error whose offset names the flow that failed: those before it are
+ * in, those after it go again in the next window.
+ */
+struct flow_batch {
+	const struct ovsdp_flow *reqs;
+	struct ovsdp_batch_result *results;
+	size_t *pos;		/* each flow's offset in the message, or 0 */
+	uint32_t seq;
+	bool answered;
+	int error;
+	long offset;
+	char msg[128];
+};
+
+static int flow_batch_ack(struct nl_msg *msg, void *arg)
+{
+	struct flow_batch *fb = arg;
+
+	if (nlmsg_hdr(msg)->nlmsg_seq == fb->seq) {
+		fb->answered = true;
+		fb->error = 0;
+	}
+	return NL_OK;
+}
+
+static int flow_batch_err(struct sockaddr_nl *nla, struct nlmsgerr *e,
+			  void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct flow_batch *fb = arg;
+
+	(void)nla;
+	if (e->msg.nlmsg_seq == fb->seq) {
+		fb->answered = true;
+		fb->error = e->error;
+		fb->offset = e->error ? extack_offset(nlh) : -1;
+		ovsdp_extack_text(nlh, fb->msg, sizeof(fb->msg));
+	}
+	return NL_SKIP;
+}
+
+/* Appends flow @i as one OVSDP_FLOW_BATCH_ATTR_FLOW to @out. */
+static int flow_batch_put(struct ovsdp *h, struct ovsdp_buf *out,
+			  const struct ovsdp_flow *f)
+{
+	struct nlattr nla = {
+		.nla_type = OVSDP_FLOW_BATCH_ATTR_FLOW | NLA_F_NESTED,
+	};
+	size_t start = out->len;
+	int err;
+
+	ovsdp_buf_put(out, &nla, sizeof(nla));
+	err = flow_put_attrs(h, out, f);
+	if (err || out->oom)
+		return err ? : -ENOMEM;
+	if (out->len - start > UINT16_MAX) {
+		set_err(h, "a flow of %zu bytes does not fit in one batch "
+			"attribute", out->len - start);
+		return -EMSGSIZE;
+	}
+	nla.nla_len = out->len - start;
+	memcpy(out->data + start, &nla, sizeof(nla));
+	return 0;
+}
+
+/*
+ * The flow the error's offset falls in, or -1 if it names none (the
+ * message as a whole was refused).  Flows follow each other to the end
+ * of the message, so it is the last one sent that starts at or before it.
+ */
+static long flow_batch_culprit(const struct flow_batch *fb, size_t lo,
+			       size_t hi)
+{
+	long found = -1;
+	size_t i;
+
+	for (i = lo; i < hi; i++)
+		if (fb->pos[i] && fb->offset >= (long)fb->pos[i])
+			found = i;
+	return found;
+}
+
+/* Settles the flows [lo, hi) of one message from its answer; returns
+ * where the next window starts.
+ */
+static size_t flow_batch_settle(struct flow_batch *fb, size_t lo, size_t hi)
+{
+	long culprit = fb->error ? flow_batch_culprit(fb, lo, hi) : -1;
+	size_t i;
+
+	for (i = lo; i < hi; i++) {
+		struct ovsdp_batch_result *r = &fb->results[i];
+
+		if (!fb->pos[i])
+			continue;	/* settled when it could not be built */
+		if (!fb->error || (culprit >= 0 && (long)i < culprit)) {
+			r->error = 0;
+			continue;
+		}
+		r->error = fb->error;
+		snprintf(r->msg, sizeof(r->msg), "%s", fb->msg);
+		if ((long)i == culprit)
+			return i + 1;	/* the rest were not tried */
+	}
+	return hi;
+}
+
+/*
+ * Sends flows from @lo on, up to @window of one datapath, as one message,
+ * and settles them from the answer.  Returns where the next window
+ * starts, or a negative errno if the socket failed.
+ */
+static long flow_batch_window(struct ovsdp *h, struct flow_batch *fb,
+			      size_t lo, size_t n, unsigned int window,
+			      struct nl_cb *cb)
+{
+	struct ovsdp_buf *out = &h->batch_out;
+	int dp_ifindex = fb->reqs[lo].dp_ifindex;
+	struct nlmsghdr *nlh;
+	size_t hi, start;
+	int err;
+
+	ovsdp_buf_clear(out);
+	err = buf_req_start(h, out, OVSDP_FLOW, OVSDP_FLOW_CMD_NEW_BATCH,
+			    NLM_F_ACK, dp_ifindex, &start);
+	if (err)
+		return err;
+	ovsdp_attr_put_flag(out, OVSDP_FLOW_BATCH_ATTR_CREATE);
+	for (hi = lo; hi < n && hi - lo < window &&
+	     out->len < BATCH_SEND_BYTES &&
+	     fb->reqs[hi].dp_ifindex == dp_ifindex; hi++) {
+		size_t at = out->len;
+
+		err = flow_batch_put(h, out, &fb->reqs[hi]);
+		if (out->oom)
+			return -ENOMEM;
+		fb->pos[hi] = err ? 0 : at - start;
+		if (err) {
+			out->len = at;	/* drop what was written */
+			fb->results[hi].error = err;
+			snprintf(fb->results[hi].msg,
+				 sizeof(fb->results[hi].msg), "%.127s",
+				 h->errmsg);
+		}
+	}
+	err = buf_req_end(out, start);
+	if (err)
+		return err;
+	nlh = (struct nlmsghdr *)(out->data + start);
+	nlh->nlmsg_seq = nl_socket_use_seq(h->sk);
+	nlh->nlmsg_pid = nl_socket_get_local_port(h->sk);
+	fb->seq = nlh->nlmsg_seq;
+	fb->answered = false;
+	fb->msg[0] = 0;
+
+	err = nl_sendto(h->sk, out->data, out->len);
+	if (err < 0)
+		return nle_to_errno(err);
+	while (!fb->answered) {
+		err = nl_recvmsgs(h->sk, cb);
+		if (err < 0 && nle_to_errno(err) != -EINTR)
+			return nle_to_errno(err);
+	}
+	return flow_batch_settle(fb, lo, hi);
+}
+
+static int flow_batch_run(struct ovsdp *h, const struct ovsdp_flow *reqs,
+			  size_t n, unsigned int window,
+			  struct ovsdp_batch_result *results)
+{
+	struct flow_batch fb = { .reqs = reqs, .results = results };
+	struct nl_cb *cb;
+	size_t i, failed = 0;
+	long next = 0;
+
+	fb.pos = calloc(n, sizeof(*fb.pos));
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!fb.pos || !cb) {
+		next = -ENOMEM;
+		goto out;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, batch_skip, NULL);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, flow_batch_ack, &fb);
+	nl_cb_err(cb, NL_CB_CUSTOM, flow_batch_err, &fb);
+	for (i = 0; i < n; i++) {
+		results[i].error = -EINPROGRESS;
+		results[i].msg[0] = 0;
+	}
+	while (next >= 0 && (size_t)next < n)
+		next = flow_batch_window(h, &fb, next, n, window ? : 64, cb);
+	for (i = 0; i < n; i++)
+		if (results[i].error)
+			failed++;
+out:
+	if (cb)
+		nl_cb_put(cb);
+	ovsdp_buf_clear(&h->batch_out);
+	free(fb.pos);
+	return next < 0 ? (int)next : (int)failed;
+}
+
+/* Asked once per handle, with an empty batch: upstream does not know it. */
+static bool flow_batch_supported(struct ovsdp *h, int dp_ifindex)
+{
+	struct nl_msg *msg;
+	size_t start;
+	int err;
+
+	if (h->flow_batch)
+		return h->flow_batch > 0;
+	ovsdp_buf_clear(&h->batch_out);
+	err = buf_req_start(h, &h->batch_out, OVSDP_FLOW,
+			    OVSDP_FLOW_CMD_NEW_BATCH, NLM_F_ACK, dp_ifindex,
+			    &start);
+	if (!err)
+		err = buf_req_end(&h->batch_out, start);
+	msg = err ? NULL : buf_req_msg(&h->batch_out, &err);
+	ovsdp_buf_clear(&h->batch_out);
+	if (!msg)
+		return false;
+	err = xact_run(h, msg, NULL, NULL);
+	h->errmsg[0] = 0;
+	/* Another error (no such datapath, say) tells nothing yet. */
+	if (err == -EOPNOTSUPP)
+		h->flow_batch = -1;
+	else if (!err)
+		h->flow_batch = 1;
+	return h->flow_batch > 0;
+}
+
 int ovsdp_flow_put_batch(struct ovsdp *h, const struct ovsdp_flow *reqs,
 			 size_t n, unsigned int flags, unsigned int window,
 			 struct ovsdp_batch_result *results)
 {
 	int nlf = NLM_F_CREATE;
 
+	/* Both ways every flow is "create only" on our module. */
+	if (n && flow_batch_supported(h, reqs[0].dp_ifindex))
+		return flow_batch_run(h, reqs, n, window, results);
 	if (flags & OVSDP_FLOW_EXCL)
 		nlf |= NLM_F_EXCL;
 	return batch_run(h, flow_put_batched, reqs, n, nlf, window,

@@ -200,9 +200,11 @@ struct ovsdp_batch_result {
 /*
  * Sends @n OVS_FLOW_CMD_NEW requests, up to @window (0: default 64) in
  * one send (the kernel acks only failures and each send's last request),
- * then collects that send's answers before the next.  results[i] is
- * filled for every request; returns the number of failed requests, or a
- * negative errno if the socket itself failed.
+ * then collects that send's answers before the next.  Where the module
+ * takes OVSDP_FLOW_CMD_NEW_BATCH (dp_ext.h; asked once per handle), a
+ * window is one such message instead.  results[i] is filled for every
+ * request; returns the number of failed requests, or a negative errno if
+ * the socket itself failed.
  */
 int ovsdp_flow_put_batch(struct ovsdp *h, const struct ovsdp_flow *reqs,
 			 size_t n, unsigned int flags, unsigned int window,

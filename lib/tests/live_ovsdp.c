@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <net/if.h>
 
+#include "ovsdp/dp_ext.h"
 #include "ovsdp/odp.h"
 #include "ovsdp/ovsdp.h"
 #include "testutil.h"
@@ -108,6 +109,70 @@ static void parse_or_die(const char *k, const char *a, struct ovsdp_buf *key,
 		fprintf(stderr, "parse: %s\n", err.msg);
 		exit(2);
 	}
+}
+
+/* Sends OVSDP_FLOW_CMD_NEW_BATCH with @attrs; returns the answer. */
+static int batch_raw(struct ovsdp *h, int dp_ifindex,
+		     const struct ovsdp_buf *attrs)
+{
+	return ovsdp_raw_request(h, ovsdp_family_id(h, OVSDP_FLOW),
+				 OVSDP_FLOW_CMD_NEW_BATCH, OVS_FLOW_VERSION,
+				 dp_ifindex, attrs->data, attrs->len);
+}
+
+/*
+ * Our flow batch command refuses what it cannot take, with a reason, and
+ * leaves the datapath as it was.
+ */
+static void batch_command_checks(struct ovsdp *h, int dp_ifindex)
+{
+	struct ovs_flow_stats stats = { 0 };
+	struct ovsdp_buf b, inner;
+	int rc, n;
+
+	ovsdp_buf_init(&b);
+	ovsdp_buf_init(&inner);
+	rc = batch_raw(h, dp_ifindex, &b);
+	CHECK(rc == 0, "empty batch: %d %s", rc, ovsdp_error_msg(h));
+	rc = batch_raw(h, 0x7ffffff0, &b);
+	CHECK(rc == -ENODEV, "batch for no datapath: %d", rc);
+
+	/* Strict validation: a flow must say it is nested. */
+	ovsdp_attr_put(&b, OVSDP_FLOW_BATCH_ATTR_FLOW, NULL, 0);
+	rc = batch_raw(h, dp_ifindex, &b);
+	CHECK(rc == -EINVAL && strstr(ovsdp_error_msg(h), "NLA_F_NESTED"),
+	      "flow without NLA_F_NESTED: %d '%s'", rc, ovsdp_error_msg(h));
+
+	/* An attribute type the command does not have. */
+	ovsdp_buf_clear(&b);
+	ovsdp_attr_put_flag(&b, OVSDP_FLOW_BATCH_ATTR_MAX + 1);
+	rc = batch_raw(h, dp_ifindex, &b);
+	CHECK(rc == -EINVAL, "unknown batch attribute: %d", rc);
+
+	/* A flow holding what only replies carry. */
+	ovsdp_buf_clear(&b);
+	ovsdp_attr_put(&inner, OVS_FLOW_ATTR_STATS, &stats, sizeof(stats));
+	ovsdp_attr_put(&b, OVSDP_FLOW_BATCH_ATTR_FLOW | NLA_F_NESTED,
+		       inner.data, inner.len);
+	rc = batch_raw(h, dp_ifindex, &b);
+	CHECK(rc == -EINVAL && strstr(ovsdp_error_msg(h), "not accepted"),
+	      "stats in a batched flow: %d '%s'", rc, ovsdp_error_msg(h));
+
+	/* A flow without a key. */
+	ovsdp_buf_clear(&b);
+	ovsdp_buf_clear(&inner);
+	ovsdp_attr_put(&inner, OVS_FLOW_ATTR_ACTIONS | NLA_F_NESTED, NULL, 0);
+	ovsdp_attr_put(&b, OVSDP_FLOW_BATCH_ATTR_FLOW | NLA_F_NESTED,
+		       inner.data, inner.len);
+	rc = batch_raw(h, dp_ifindex, &b);
+	CHECK(rc == -EINVAL && strstr(ovsdp_error_msg(h), "key"),
+	      "batched flow without a key: %d '%s'", rc, ovsdp_error_msg(h));
+
+	n = 0;
+	ovsdp_flow_dump(h, dp_ifindex, 0, count_cb, &n);
+	CHECK(n == 0, "refused batches left no flow: %d", n);
+	ovsdp_buf_free(&b);
+	ovsdp_buf_free(&inner);
 }
 
 int main(void)
@@ -295,6 +360,32 @@ int main(void)
 		if (ours())
 			CHECK(ovsdp_error_msg(h)[0] != 0, "extack text");
 		printf("kernel said: '%s'\n", ovsdp_error_msg(h));
+
+		/*
+		 * In a batch, a bad flow fails alone: on our module the
+		 * window is one message that stops there, and the flows
+		 * after it must go again.  Flow 3 is gone; drop 5 too.
+		 */
+		{
+			struct ovsdp_flow w[3] = { flows[3], f, flows[5] };
+			struct ovsdp_flow g = flows[5];
+
+			rc = ovsdp_flow_del(h, &g, NULL, NULL);
+			CHECK(rc == 0, "del flow 5: %d", rc);
+			rc = ovsdp_flow_put_batch(h, w, 3, OVSDP_FLOW_EXCL, 0,
+						  res);
+			CHECK(rc == 1 && res[0].error == 0 &&
+			      res[1].error == -EINVAL && res[2].error == 0,
+			      "bad flow in a batch: %d, %d %d %d", rc,
+			      res[0].error, res[1].error, res[2].error);
+			if (ours())
+				CHECK(res[1].msg[0] != 0, "batch extack text");
+			rc = ovsdp_flow_get(h, &g, NULL, NULL);
+			CHECK(rc == 0, "flow after the bad one is in: %d", rc);
+			g = flows[3];
+			rc = ovsdp_flow_del(h, &g, NULL, NULL);
+			CHECK(rc == 0, "flow before the bad one is in: %d", rc);
+		}
 		ovsdp_buf_free(&k2);
 		ovsdp_buf_free(&m2);
 	}
@@ -360,6 +451,9 @@ int main(void)
 	n = 0;
 	ovsdp_flow_dump(h, dp.dp_ifindex, 0, count_cb, &n);
 	CHECK(n == 0, "empty after flush: %d", n);
+
+	if (ours())
+		batch_command_checks(h, dp.dp_ifindex);
 
 	rc = ovsdp_vport_del(h, dp.dp_ifindex, NULL, 5);
 	CHECK(rc == 0, "vport del: %d", rc);
