@@ -1418,10 +1418,14 @@ static bool flow_batch_supported(struct ovsdp *h, int dp_ifindex)
 		return false;
 	err = xact_run(h, msg, NULL, NULL);
 	h->errmsg[0] = 0;
-	/* Another error (no such datapath, say) tells nothing yet. */
+	/*
+	 * Upstream refuses the unknown command before it looks for the
+	 * datapath: "no such datapath" is an answer from a module that has
+	 * it.  Other errors tell nothing yet.
+	 */
 	if (err == -EOPNOTSUPP)
 		h->flow_batch = -1;
-	else if (!err)
+	else if (!err || err == -ENODEV)
 		h->flow_batch = 1;
 	return h->flow_batch > 0;
 }

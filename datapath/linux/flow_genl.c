@@ -263,7 +263,10 @@ static struct ovs_flow *ovs_flow_find(struct ovs_dp *dp,
 	return ovs_flow_table_lookup_unmasked(&dp->table, key);
 }
 
-/* One flow to create or update: parsed and allocated outside the mutex. */
+/*
+ * One flow to create or update.  OVS_FLOW_CMD_NEW parses and allocates it
+ * before taking ovs_mutex; a batch does so under the mutex, flow by flow.
+ */
 struct ovs_flow_req {
 	struct ovs_flow_ufid ufid;
 	struct ovs_key key, mask;
@@ -462,6 +465,11 @@ static int ovs_flow_batch_one(struct ovs_dp *dp, const struct nlattr *elem,
 	return 0;
 }
 
+/*
+ * OVSDP_FLOW_CMD_NEW_BATCH (dp_ext.h).  ovs_mutex is held for the whole
+ * message, which the sender's socket buffer bounds (a few thousand flows
+ * at most); packets never wait for it, only other flow and port requests.
+ */
 static int ovs_flow_cmd_new_batch(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
@@ -489,6 +497,11 @@ static int ovs_flow_cmd_new_batch(struct sk_buff *skb, struct genl_info *info)
 			    GENL_HDRLEN + ovs_flow_genl_family.hdrsize, rem) {
 		if (nla_type(elem) != OVSDP_FLOW_BATCH_ATTR_FLOW)
 			continue;
+		/* What a flow that went in left in the extack must not be
+		 * reported with a later flow's error.
+		 */
+		extack->_msg = NULL;
+		extack->bad_attr = NULL;
 		err = ovs_flow_batch_one(dp, elem, create_only, notify, info);
 		if (err) {
 			/* Tell which flow failed, unless a finer place
