@@ -5,8 +5,6 @@
 #include "portable_env.h"
 #include "flow.h"
 
-static struct kmem_cache *ovs_flow_slab;
-
 /*
  * Per-CPU statistics are handed out in slots of blocks of
  * OVS_FLOW_STATS_PER_BLOCK, rather than by one alloc_percpu() per flow: the
@@ -156,63 +154,126 @@ static void ovs_stats_pool_exit(void)
 	spin_unlock_bh(&ovs_stats_lock);
 }
 
+/*
+ * Flows come from one slab cache per size class of their stored key: a
+ * flow takes the smallest class its range fits.  The classes are the
+ * common ranges (metadata through the L4 ports: 64 bytes for IPv4, 128
+ * for IPv6) and a last one for any range up to the whole key.
+ */
+static const unsigned short ovs_flow_class_key_bytes[] = {
+	64, 128, 256, sizeof(struct ovs_key),
+};
+
+#define OVS_FLOW_CLASSES ARRAY_SIZE(ovs_flow_class_key_bytes)
+
+static struct kmem_cache *ovs_flow_slab[OVS_FLOW_CLASSES];
+
+static unsigned int ovs_flow_class(unsigned int key_bytes)
+{
+	unsigned int c = 0;
+
+	while (ovs_flow_class_key_bytes[c] < key_bytes)
+		c++;
+	return c;
+}
+
+static size_t ovs_flow_size(unsigned int key_bytes)
+{
+	return offsetof(struct ovs_flow, key) + key_bytes;
+}
+
 int ovs_flow_cache_init(void)
 {
-	ovs_flow_slab = kmem_cache_create("ovs_flow", sizeof(struct ovs_flow),
-					  __alignof__(struct ovs_flow), 0, NULL);
-	return ovs_flow_slab ? 0 : -ENOMEM;
+	static const char *const names[OVS_FLOW_CLASSES] = {
+		"ovs_flow_64", "ovs_flow_128", "ovs_flow_256", "ovs_flow_max",
+	};
+	unsigned int c;
+
+	BUILD_BUG_ON(!IS_ALIGNED(offsetof(struct ovs_flow, key),
+				 sizeof(long)));
+	for (c = 0; c < OVS_FLOW_CLASSES; c++) {
+		size_t size = ovs_flow_size(ovs_flow_class_key_bytes[c]);
+
+		ovs_flow_slab[c] = kmem_cache_create(names[c], size,
+						     __alignof__(struct ovs_flow),
+						     0, NULL);
+		if (!ovs_flow_slab[c])
+			goto err_destroy;
+	}
+	return 0;
+
+err_destroy:
+	while (c--) {
+		kmem_cache_destroy(ovs_flow_slab[c]);
+		ovs_flow_slab[c] = NULL;
+	}
+	return -ENOMEM;
 }
 
 void ovs_flow_cache_exit(void)
 {
-	/* Flows still queued for freeing go back to the cache first. */
+	unsigned int c;
+
+	/* Flows still queued for freeing go back to their caches first. */
 	rcu_barrier();
 	ovs_stats_pool_exit();
-	kmem_cache_destroy(ovs_flow_slab);
-	ovs_flow_slab = NULL;
+	for (c = 0; c < OVS_FLOW_CLASSES; c++) {
+		kmem_cache_destroy(ovs_flow_slab[c]);
+		ovs_flow_slab[c] = NULL;
+	}
 }
 
-/* A flow zeroed up to its key, with zeroed statistics. */
-static struct ovs_flow *ovs_flow_alloc_head(void)
+static unsigned int ovs_flow_key_bytes(const struct ovs_flow *flow)
 {
-	struct ovs_flow *flow;
+	return flow->range.end - flow->range.start;
+}
 
-	if (ovs_flow_slab)
-		flow = kmem_cache_alloc(ovs_flow_slab, GFP_KERNEL);
-	else
-		flow = kmalloc(sizeof(*flow), GFP_KERNEL);
-	if (!flow)
-		return ERR_PTR(-ENOMEM);
-	memset(flow, 0, offsetof(struct ovs_flow, key));
+static void ovs_flow_mem_free(struct ovs_flow *flow)
+{
+	struct kmem_cache *cache;
 
-	if (ovs_flow_stats_alloc(flow))
-		goto err_free_flow;
-	return flow;
-
-err_free_flow:
-	if (ovs_flow_slab)
-		kmem_cache_free(ovs_flow_slab, flow);
+	cache = ovs_flow_slab[ovs_flow_class(ovs_flow_key_bytes(flow))];
+	if (cache)
+		kmem_cache_free(cache, flow);
 	else
 		kfree(flow);
-	return ERR_PTR(-ENOMEM);
 }
 
-struct ovs_flow *ovs_flow_alloc(void)
+struct ovs_flow *ovs_flow_alloc_key(const struct ovs_key *key,
+				    struct ovs_key_range range)
 {
-	struct ovs_flow *flow = ovs_flow_alloc_head();
+	unsigned int bytes = range.end - range.start;
+	struct kmem_cache *cache;
+	struct ovs_flow *flow;
 
-	if (!IS_ERR(flow))
-		memset(&flow->key, 0, sizeof(flow->key));
+	if (!ovs_key_range_valid(range))
+		return ERR_PTR(-EINVAL);
+	cache = ovs_flow_slab[ovs_flow_class(bytes)];
+	if (cache)
+		flow = kmem_cache_alloc(cache, GFP_KERNEL);
+	else
+		flow = kmalloc(ovs_flow_size(bytes), GFP_KERNEL);
+	if (!flow)
+		return ERR_PTR(-ENOMEM);
+	/* Everything but the key, which is written once below. */
+	memset(flow, 0, offsetof(struct ovs_flow, key));
+	flow->range = range;
+	memcpy(flow->key, (const u8 *)key + range.start, bytes);
+
+	if (ovs_flow_stats_alloc(flow)) {
+		ovs_flow_mem_free(flow);
+		return ERR_PTR(-ENOMEM);
+	}
 	return flow;
 }
 
-struct ovs_flow *ovs_flow_alloc_key(const struct ovs_key *key)
+void ovs_flow_key_expand(const struct ovs_flow *flow, struct ovs_key *out)
 {
-	struct ovs_flow *flow = ovs_flow_alloc_head();
+	unsigned int start = flow->range.start;
 
-	if (!IS_ERR(flow))
-		flow->key = *key;
-	return flow;
+	memset(out, 0, start);
+	memcpy((u8 *)out + start, flow->key, ovs_flow_key_bytes(flow));
+	memset((u8 *)out + flow->range.end, 0, sizeof(*out) - flow->range.end);
 }
 
 static void ovs_flow_mask_free(struct ovs_flow_mask *mask)
@@ -232,10 +293,7 @@ void ovs_flow_free(struct ovs_flow *flow)
 	/* No reader can reach the flow any more, so neither its actions. */
 	kfree(rcu_dereference_protected(flow->acts, 1));
 	ovs_flow_stats_free(flow);
-	if (ovs_flow_slab)
-		kmem_cache_free(ovs_flow_slab, flow);
-	else
-		kfree(flow);
+	ovs_flow_mem_free(flow);
 }
 
 static void ovs_flow_free_cb(struct rcu_head *rcu)

@@ -9,6 +9,12 @@
  * left the flow table, together with its current actions, its copy of the
  * unmasked key and, if it was the last flow of its mask, the mask.
  *
+ * A flow stores only the part of its key that its mask's range covers:
+ * everything outside it is zero in every flow of the mask.  An IPv4 5-tuple
+ * flow keeps 64 of the key's 440 bytes, which makes the flow less than half
+ * the size, and installing flows at a high rate spent much of its time
+ * getting and clearing fresh slab pages for them.
+ *
  * Portable: built both into the module and into the userspace tests.
  */
 #ifndef OVSDP_FLOW_H
@@ -76,6 +82,7 @@ struct ovs_flow {
 	 * does not hash every UFID again; set on insert.
 	 */
 	u32 ufid_hash;
+	struct ovs_key_range range;	/* of key[], fixed at allocation */
 	struct hlist_node ufid_node[2];
 	/* The flow's identity for GET/SET/DEL: the UFID userspace gave, or
 	 * failing that, its full unmasked key (allocated only then).
@@ -85,7 +92,10 @@ struct ovs_flow {
 		struct ovs_key *unmasked_key;
 	} id;
 	struct rcu_head rcu;
-	struct ovs_key key;		/* masked by mask */
+	/* Words [range.start, range.end) of the key, in sizeof(long) units:
+	 * as given until the flow is inserted, masked by mask from then on.
+	 */
+	unsigned long key[];
 };
 
 /* Flows get their per-CPU statistics in slots of shared per-CPU blocks
@@ -94,9 +104,10 @@ struct ovs_flow {
  */
 #define OVS_FLOW_STATS_PER_BLOCK	64
 
-/* Optional slab cache for flows: call from module init/exit.  Without
- * it (e.g. in the unit tests) flows come from kmalloc, which rounds a
- * flow up to the next power of two.  ovs_flow_cache_exit() waits for
+/* Optional slab caches for flows, one per size class of key[]: call from
+ * module init/exit.  Without them (e.g. in the unit tests) flows come
+ * from kmalloc, which rounds a flow up to the next power of two or so.
+ * ovs_flow_cache_exit() waits for
  * pending RCU frees itself, and gives back the spare per-CPU statistics
  * block (see flow.c), which must be the last one: every flow must have
  * been freed by then.
@@ -104,13 +115,15 @@ struct ovs_flow {
 int ovs_flow_cache_init(void);
 void ovs_flow_cache_exit(void);
 
-/* A zeroed flow with zeroed statistics, or ERR_PTR(-ENOMEM). */
-struct ovs_flow *ovs_flow_alloc(void);
-
-/* The same with @key as its key: the flow is written once, not zeroed
- * and then overwritten.
+/* A flow with zeroed statistics holding @range of @key, the range of the
+ * mask it will be inserted under; ERR_PTR(-EINVAL) if @range is not
+ * valid, ERR_PTR(-ENOMEM).
  */
-struct ovs_flow *ovs_flow_alloc_key(const struct ovs_key *key);
+struct ovs_flow *ovs_flow_alloc_key(const struct ovs_key *key,
+				    struct ovs_key_range range);
+
+/* The flow's whole key into @out: its stored range, zero elsewhere. */
+void ovs_flow_key_expand(const struct ovs_flow *flow, struct ovs_key *out);
 
 /* Free a flow that readers cannot see: never inserted, or removed from
  * its table at least a grace period ago.  Frees its actions, its unmasked
@@ -168,12 +181,5 @@ struct ovs_key_range ovs_key_mask_range(const struct ovs_key *mask);
 void ovs_key_mask_apply_range(struct ovs_key *dst, const struct ovs_key *src,
 			      const struct ovs_key *mask,
 			      struct ovs_key_range range);
-
-static inline void ovs_key_mask_apply(struct ovs_key *dst,
-				      const struct ovs_key *src,
-				      const struct ovs_flow_mask *mask)
-{
-	ovs_key_mask_apply_range(dst, src, &mask->key, mask->range);
-}
 
 #endif /* OVSDP_FLOW_H */

@@ -148,41 +148,52 @@ static __always_inline u32 ovs_hash_finish(u64 acc)
  * Hash of (key & mask) over the mask's range, seeded by the table's
  * secret and the mask's id so that equal masked keys under different
  * masks spread over different buckets.  One multiply-rotate round per
- * word, streaming, so the masked key is never materialized.
+ * word, streaming, so the masked key is never materialized.  @k points
+ * at the key's first word in the range: a whole key's or a flow's stored
+ * words.
  */
-static __always_inline u32 ovs_key_hash_masked(const struct ovs_key *key,
-					       const struct ovs_flow_mask *mask,
-					       u32 seed)
+static __always_inline u32 ovs_words_hash_masked(const unsigned long *k,
+						 const struct ovs_flow_mask *mask,
+						 u32 seed)
 {
 	unsigned int start = mask->range.start / sizeof(long);
-	unsigned int end = mask->range.end / sizeof(long);
-	const unsigned long *k = (const unsigned long *)key;
-	const unsigned long *m = (const unsigned long *)&mask->key;
+	unsigned int n = mask->range.end / sizeof(long) - start;
+	const unsigned long *m = (const unsigned long *)&mask->key + start;
 	u64 acc = ((u64)seed << 32 | mask->id) * OVS_HASH_P3;
 	unsigned int i;
 
-	for (i = start; i < end; i++)
+	for (i = 0; i < n; i++)
 		acc = ovs_hash_round(acc, k[i] & m[i]);
 	return ovs_hash_finish(acc);
 }
 
-/* Whether @key & mask equals the (masked) @fkey over the mask's range. */
-static __always_inline bool ovs_key_equal_masked(const struct ovs_key *fkey,
+static __always_inline u32 ovs_key_hash_masked(const struct ovs_key *key,
+					       const struct ovs_flow_mask *mask,
+					       u32 seed)
+{
+	const unsigned long *k = (const unsigned long *)key;
+
+	return ovs_words_hash_masked(k + mask->range.start / sizeof(long),
+				     mask, seed);
+}
+
+/* Whether @key & mask equals the masked key @flow stores. */
+static __always_inline bool ovs_flow_key_matches(const struct ovs_flow *flow,
 						 const struct ovs_key *key,
 						 const struct ovs_flow_mask *mask)
 {
 	unsigned int start = mask->range.start / sizeof(long);
-	unsigned int end = mask->range.end / sizeof(long);
-	const unsigned long *f = (const unsigned long *)fkey;
-	const unsigned long *k = (const unsigned long *)key;
-	const unsigned long *m = (const unsigned long *)&mask->key;
+	unsigned int n = mask->range.end / sizeof(long) - start;
+	const unsigned long *k = (const unsigned long *)key + start;
+	const unsigned long *m = (const unsigned long *)&mask->key + start;
+	const unsigned long *f = flow->key;
 	unsigned long diff = 0;
 	unsigned int i;
 
 	/* No early exit: a flow reached with an equal hash almost always
 	 * matches, and a branch-free loop is cheaper then.
 	 */
-	for (i = start; i < end; i++)
+	for (i = 0; i < n; i++)
 		diff |= (k[i] & m[i]) ^ f[i];
 	return !diff;
 }
@@ -426,7 +437,7 @@ ovs_index_find(const struct ovs_flow_index *ti, const struct ovs_key *key,
 	hlist_for_each_entry_rcu(flow, ovs_index_bucket(ti, hash),
 				 key_node[ver], ctl) {
 		if (flow->key_hash == hash && flow->mask == mask &&
-		    ovs_key_equal_masked(&flow->key, key, mask))
+		    ovs_flow_key_matches(flow, key, mask))
 			return flow;
 	}
 	return NULL;
@@ -774,6 +785,19 @@ void ovs_flow_table_destroy(struct ovs_flow_table *tbl)
 
 /* ---- writers ------------------------------------------------------ */
 
+/* Mask the words a new flow stores, which cover exactly @mask's range. */
+static void ovs_flow_key_mask(struct ovs_flow *flow,
+			      const struct ovs_flow_mask *mask)
+{
+	unsigned int start = mask->range.start / sizeof(long);
+	unsigned int n = mask->range.end / sizeof(long) - start;
+	const unsigned long *m = (const unsigned long *)&mask->key + start;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		flow->key[i] &= m[i];
+}
+
 int ovs_flow_table_insert(struct ovs_flow_table *tbl, struct ovs_flow *flow,
 			  const struct ovs_key *mask_key,
 			  struct ovs_key_range range)
@@ -781,7 +805,9 @@ int ovs_flow_table_insert(struct ovs_flow_table *tbl, struct ovs_flow *flow,
 	struct ovs_flow_index *ti;
 	struct ovs_flow_mask *mask;
 
-	if (!ovs_key_range_valid(range))
+	/* The flow was sized for its mask's range. */
+	if (!ovs_key_range_valid(range) || range.start != flow->range.start ||
+	    range.end != flow->range.end)
 		return -EINVAL;
 
 	mask = ovs_mask_find(tbl, mask_key, range);
@@ -793,8 +819,8 @@ int ovs_flow_table_insert(struct ovs_flow_table *tbl, struct ovs_flow *flow,
 	mask->ref_count++;
 	flow->mask = mask;
 	flow->mask_owned = 0;
-	ovs_key_mask_apply(&flow->key, &flow->key, mask);
-	flow->key_hash = ovs_key_hash_masked(&flow->key, mask, tbl->hash_seed);
+	ovs_flow_key_mask(flow, mask);
+	flow->key_hash = ovs_words_hash_masked(flow->key, mask, tbl->hash_seed);
 
 	/* Everything a reader checks is set before the flow is linked. */
 	ovs_index_grow(tbl, false, tbl->count + 1, true);

@@ -109,8 +109,9 @@ struct ovs_flow *ovs_flow_table_lookup_ufid(struct ovs_flow_table *tbl,
 /*
  * Add @flow, whose identity (UFID or unmasked key) is already set, under
  * the mask (@mask, @range): an existing equal mask is shared, else a new
- * one is created.  flow->key is masked in place.  Does not check for
- * duplicates: look up first.  Returns 0, -EINVAL (bad range) or -ENOMEM;
+ * one is created.  @range must be the one the flow was allocated for; its
+ * stored key is masked in place.  Does not check for duplicates: look up
+ * first.  Returns 0, -EINVAL (bad or other range) or -ENOMEM;
  * on error the table is unchanged and the flow still the caller's.  May
  * sleep: an index is not rebuilt again until the readers of the bucket
  * array before the current one are gone; growing is put off until then,

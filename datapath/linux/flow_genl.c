@@ -123,14 +123,17 @@ static bool ovs_flow_is_named(const struct ovs_flow *flow,
 	return !ufid->len && !memcmp(flow->id.unmasked_key, key, sizeof(*key));
 }
 
-/* A new, unpublished flow for @key (unmasked) named by @ufid or @key. */
+/* A new, unpublished flow for @key (unmasked) under a mask of @range,
+ * named by @ufid or @key.
+ */
 static struct ovs_flow *ovs_flow_new(const struct ovs_key *key,
+				     struct ovs_key_range range,
 				     const struct ovs_flow_ufid *ufid)
 {
 	struct ovs_flow *flow;
 	int err;
 
-	flow = ovs_flow_alloc_key(key);	/* masked in place on insert */
+	flow = ovs_flow_alloc_key(key, range);	/* masked on insert */
 	if (IS_ERR(flow))
 		return flow;
 	if (ufid->len)
@@ -142,6 +145,35 @@ static struct ovs_flow *ovs_flow_new(const struct ovs_key *key,
 		return ERR_PTR(err);
 	}
 	return flow;
+}
+
+/* The masked key (unless the flow is named by it anyway) and the mask,
+ * as far as @ufid_flags ask for them.  Both are written from the whole
+ * key, which the flow stores only the mask's range of.
+ */
+static noinline_for_stack int
+ovs_flow_put_key_mask(const struct ovs_flow *flow, struct sk_buff *skb,
+		      u32 ufid_flags)
+{
+	bool put_key = ovs_flow_has_ufid(flow) &&
+		       !(ufid_flags & OVS_UFID_F_OMIT_KEY);
+	bool put_mask = !(ufid_flags & OVS_UFID_F_OMIT_MASK);
+	struct ovs_key key;
+	int err;
+
+	if (!put_key && !put_mask)
+		return 0;
+	ovs_flow_key_expand(flow, &key);
+	if (put_key) {
+		err = ovs_nla_put_key(skb, OVS_FLOW_ATTR_KEY, &key,
+				      &flow->mask->key, false);
+		if (err)
+			return err;
+	}
+	if (put_mask)
+		return ovs_nla_put_key(skb, OVS_FLOW_ATTR_MASK, &key,
+				       &flow->mask->key, true);
+	return 0;
 }
 
 static int ovs_flow_fill(const struct ovs_dp *dp, const struct ovs_flow *flow,
@@ -160,19 +192,9 @@ static int ovs_flow_fill(const struct ovs_dp *dp, const struct ovs_flow *flow,
 	err = ovs_flow_put_identifier(flow, skb);
 	if (err)
 		goto error;
-	if (ovs_flow_has_ufid(flow) && !(ufid_flags & OVS_UFID_F_OMIT_KEY)) {
-		err = ovs_nla_put_key(skb, OVS_FLOW_ATTR_KEY, &flow->key,
-				      &flow->mask->key, false);
-		if (err)
-			goto error;
-	}
-	if (!(ufid_flags & OVS_UFID_F_OMIT_MASK)) {
-		err = ovs_nla_put_key(skb, OVS_FLOW_ATTR_MASK, &flow->key,
-				      &flow->mask->key, true);
-		if (err)
-			goto error;
-	}
-
+	err = ovs_flow_put_key_mask(flow, skb, ufid_flags);
+	if (err)
+		goto error;
 	err = ovs_flow_fill_stats(flow, skb);
 	if (err)
 		goto error;
@@ -298,7 +320,7 @@ static int ovs_flow_req_parse(struct nlattr **a, struct ovs_flow_req *req,
 	if (IS_ERR(req->acts))
 		return PTR_ERR(req->acts);
 
-	req->new_flow = ovs_flow_new(&req->key, &req->ufid);
+	req->new_flow = ovs_flow_new(&req->key, req->range, &req->ufid);
 	if (IS_ERR(req->new_flow)) {
 		kfree(req->acts);
 		return PTR_ERR(req->new_flow);

@@ -12,6 +12,7 @@
 #ifndef OVSDP_SHIM_ALLOC_H
 #define OVSDP_SHIM_ALLOC_H
 
+#include <stdio.h>
 #include "shim_types.h"
 
 typedef unsigned int gfp_t;
@@ -117,9 +118,13 @@ static inline void *kmemdup(const void *src, size_t len, gfp_t flags)
 #define kvcalloc(n, s, flags)		kcalloc(n, s, flags)
 #define kvfree(p)			kfree(p)
 
-/* Slab caches: only the object size matters here. */
+/* Slab caches: the object size, and a count of live objects so that a
+ * cache destroyed with objects still out (or given back to the wrong
+ * cache) aborts the test.
+ */
 struct kmem_cache {
 	size_t size;
+	long live;
 };
 
 #define SLAB_HWCACHE_ALIGN	0x1u
@@ -140,21 +145,32 @@ static inline struct kmem_cache *kmem_cache_create(const char *name,
 
 static inline void kmem_cache_destroy(struct kmem_cache *c)
 {
+	if (c && c->live) {
+		fprintf(stderr, "kmem_cache_destroy: %ld objects of %zu bytes still out\n",
+			c->live, c->size);
+		abort();
+	}
 	free(c);
 }
 
 static inline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t flags)
 {
-	return kmalloc(c->size, flags);
+	void *p = kmalloc(c->size, flags);
+
+	c->live += p != NULL;
+	return p;
 }
 
 static inline void *kmem_cache_zalloc(struct kmem_cache *c, gfp_t flags)
 {
-	return kzalloc(c->size, flags);
+	return kmem_cache_alloc(c, flags | __GFP_ZERO);
 }
 
 static inline void kmem_cache_free(struct kmem_cache *c, void *p)
 {
+	if (!p)
+		return;
+	c->live--;
 	free(p);
 }
 

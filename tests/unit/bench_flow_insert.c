@@ -66,13 +66,12 @@ bench_install_one(struct ovs_flow_table *tbl, const struct ovs_key *key,
 	    ovs_flow_table_match(tbl, key))
 		return -EEXIST;
 	acts = kzalloc(sizeof(*acts) + 8, GFP_KERNEL);
-	flow = ovs_flow_alloc();
+	flow = ovs_flow_alloc_key(key, range);
 	if (!acts || IS_ERR(flow))
 		abort();
 	acts->len = 8;
 	if (ovs_flow_set_ufid(flow, ufid, OVS_FLOW_UFID_MAX))
 		abort();
-	flow->key = *key;
 	ovs_flow_set_actions(flow, acts);
 	if (ovs_flow_table_insert(tbl, flow, mask, range))
 		abort();

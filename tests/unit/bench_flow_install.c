@@ -78,7 +78,7 @@ bench_install(struct ovs_flow_table *tbl, const struct request *req)
 	acts = ovs_nla_copy_actions(act_attr, &key, &mask, true, NULL);
 	if (IS_ERR(acts))
 		return PTR_ERR(acts);
-	flow = ovs_flow_alloc_key(&key);
+	flow = ovs_flow_alloc_key(&key, range);
 	if (IS_ERR(flow)) {
 		ovs_nla_free_actions(acts);
 		return PTR_ERR(flow);

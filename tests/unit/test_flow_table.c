@@ -63,10 +63,14 @@ static unsigned int distinct_mask(unsigned int n)
 	return 24 + (n % 9) + 33 * (n / 9);
 }
 
+static const struct ovs_key_range FULL_RANGE = { 0, sizeof(struct ovs_key) };
+
+/* A flow for @key, sized for a mask of @range. */
 static struct ovs_flow *new_flow(const struct ovs_key *key,
+				 struct ovs_key_range range,
 				 const void *ufid, size_t ufid_len)
 {
-	struct ovs_flow *flow = ovs_flow_alloc();
+	struct ovs_flow *flow = ovs_flow_alloc_key(key, range);
 
 	if (IS_ERR(flow))
 		abort();
@@ -76,7 +80,6 @@ static struct ovs_flow *new_flow(const struct ovs_key *key,
 	} else if (ovs_flow_set_unmasked_key(flow, key)) {
 		abort();
 	}
-	flow->key = *key;
 	return flow;
 }
 
@@ -90,7 +93,7 @@ static struct ovs_flow *add_flow(struct ovs_flow_table *tbl, unsigned int j,
 
 	make_key(&key, j, i);
 	make_mask(&mask, j);
-	flow = new_flow(&key, ufid, ufid_len);
+	flow = new_flow(&key, mask_range(&mask), ufid, ufid_len);
 	err = ovs_flow_table_insert(tbl, flow, &mask, mask_range(&mask));
 	if (err) {
 		printf("insert failed: %d\n", err);
@@ -180,9 +183,24 @@ static void test_basic(void)
 	flow = add_flow(&tbl, 33 + 24, 5, NULL, 0);
 	CHECK(ovs_flow_table_count(&tbl) == 1);
 	CHECK(ovs_flow_table_num_masks(&tbl) == 1);
-	/* The flow's key was masked in place on insert. */
-	CHECK(flow->key.ip.ttl == 0 && flow->key.tp.src == 0);
-	CHECK(flow->key.in_port == 33 + 24);
+	/* The flow stores its mask's range of the key, masked in place on
+	 * insert; expanded, the rest reads as zero.
+	 */
+	{
+		struct ovs_key mask, whole;
+
+		make_mask(&mask, 33 + 24);
+		CHECK(flow->range.start == mask_range(&mask).start &&
+		      flow->range.end == mask_range(&mask).end);
+		CHECK(flow->range.end - flow->range.start <= 64);
+		make_key(&key, 33 + 24, 5);
+		ovs_key_mask_apply_range(&key, &key, &mask, mask_range(&mask));
+		memset(&whole, 0xa5, sizeof(whole));
+		ovs_flow_key_expand(flow, &whole);
+		CHECK(!memcmp(&whole, &key, sizeof(key)));
+		CHECK(whole.ip.ttl == 0 && whole.tp.src == 0);
+		CHECK(whole.in_port == 33 + 24);
+	}
 
 	got = lookup(&tbl, 33 + 24, 5, 0, &nm, &nc);
 	CHECK(got == flow && nm == 1 && nc == 0);
@@ -207,13 +225,28 @@ static void test_basic(void)
 	make_key(&key, 33 + 24, 5);
 	CHECK(ovs_flow_table_match(&tbl, &key) == flow);
 
-	/* A bad range is refused and changes nothing. */
+	/* A bad range is refused, and so is a range other than the one
+	 * the flow was sized for; neither changes anything.
+	 */
 	{
+		static const struct ovs_key_range bad_ranges[] = {
+			{ 4, 16 }, { 16, 8 },
+			{ 0, sizeof(struct ovs_key) + sizeof(long) },
+		};
+		struct ovs_key_range r;
 		struct ovs_flow *bad;
 		struct ovs_key mask;
+		unsigned int i;
 
+		for (i = 0; i < ARRAY_SIZE(bad_ranges); i++)
+			CHECK(PTR_ERR(ovs_flow_alloc_key(&key, bad_ranges[i])) ==
+			      -EINVAL);
 		make_mask(&mask, 3);
-		bad = new_flow(&key, NULL, 0);
+		r = mask_range(&mask);
+		r.start -= sizeof(long);
+		bad = new_flow(&key, r, NULL, 0);
+		CHECK(ovs_flow_table_insert(&tbl, bad, &mask,
+					    mask_range(&mask)) == -EINVAL);
 		CHECK(ovs_flow_table_insert(&tbl, bad, &mask,
 					    (struct ovs_key_range){ 4, 16 }) ==
 		      -EINVAL);
@@ -329,7 +362,7 @@ static void test_mask_sharing(void)
 	r = mask_range(&mask);
 	r.end += sizeof(long);
 	make_key(&key, 30, 3);
-	c = new_flow(&key, NULL, 0);
+	c = new_flow(&key, r, NULL, 0);
 	CHECK(ovs_flow_table_insert(&tbl, c, &mask, r) == 0);
 	CHECK(c->mask != a->mask);
 	CHECK(ovs_flow_table_num_masks(&tbl) == 2);
@@ -339,7 +372,7 @@ static void test_mask_sharing(void)
 	r = mask_range(&mask);
 	mask.tun.tun_id = 0xff;
 	make_key(&key, 30, 4);
-	d = new_flow(&key, NULL, 0);
+	d = new_flow(&key, r, NULL, 0);
 	CHECK(ovs_flow_table_insert(&tbl, d, &mask, r) == 0);
 	CHECK(d->mask == a->mask && a->mask->ref_count == 3);
 	CHECK(d->mask->key.tun.tun_id == 0);
@@ -599,14 +632,14 @@ static void test_ufid_and_identity(void)
 
 	/* Identity setters refuse bad lengths and double identities. */
 	make_key(&key, distinct_mask(4), 1);
-	f = ovs_flow_alloc();
+	f = ovs_flow_alloc_key(&key, FULL_RANGE);
 	CHECK(!IS_ERR(f));
 	CHECK(ovs_flow_set_ufid(f, ufid, 0) == -EINVAL);
 	CHECK(ovs_flow_set_ufid(f, ufid, 17) == -EINVAL);
 	CHECK(ovs_flow_set_ufid(f, ufid, 8) == 0 && ovs_flow_has_ufid(f));
 	CHECK(ovs_flow_set_unmasked_key(f, &key) == -EINVAL);
 	ovs_flow_free(f);
-	f = ovs_flow_alloc();
+	f = ovs_flow_alloc_key(&key, FULL_RANGE);
 	CHECK(ovs_flow_set_unmasked_key(f, &key) == 0);
 	CHECK(ovs_flow_set_ufid(f, ufid, 8) == -EINVAL);
 	CHECK(!ovs_flow_has_ufid(f));
@@ -1038,13 +1071,13 @@ static void test_class_hints(void)
 	make_key(&key, 7, 1);
 	memset(&mask, 0, sizeof(mask));
 	mask.in_port = 0xffffffff;
-	f1 = new_flow(&key, NULL, 0);
+	f1 = new_flow(&key, mask_range(&mask), NULL, 0);
 	CHECK(ovs_flow_table_insert(&tbl, f1, &mask, mask_range(&mask)) == 0);
 	make_key(&key, 8, 1);
 	memset(&mask, 0, sizeof(mask));
 	mask.ip.proto = 0xff;
 	mask.tp.src = 0xffff;
-	f2 = new_flow(&key, NULL, 0);
+	f2 = new_flow(&key, mask_range(&mask), NULL, 0);
 	CHECK(ovs_flow_table_insert(&tbl, f2, &mask, mask_range(&mask)) == 0);
 	for (i = 0; i < 3; i++) {
 		CHECK(lookup(&tbl, 8, 1, 0, &nm, &nc) == f2 && nm == 2);
@@ -1073,7 +1106,7 @@ static void test_recirc_cache(void)
 		mask.recirc_id = 0xffffffff;
 		make_key(&key, 5, 1);
 		key.recirc_id = r;
-		f = new_flow(&key, NULL, 0);
+		f = new_flow(&key, mask_range(&mask), NULL, 0);
 		CHECK(ovs_flow_table_insert(&tbl, f, &mask,
 					    mask_range(&mask)) == 0);
 		if (r)
@@ -1273,7 +1306,7 @@ static void test_stats(void)
 	int cpu;
 
 	make_key(&key, 1, 1);
-	flow = new_flow(&key, NULL, 0);
+	flow = new_flow(&key, FULL_RANGE, NULL, 0);
 	ovs_flow_stats_get(flow, &st, &used, &flags);
 	CHECK(st.n_packets == 0 && st.n_bytes == 0 && used == 0 && flags == 0);
 
@@ -1345,7 +1378,7 @@ static void test_stats_pool(void)
 
 	for (i = 0; i < N; i++) {
 		make_key(&key, 1, i);
-		flows[i] = new_flow(&key, NULL, 0);
+		flows[i] = new_flow(&key, FULL_RANGE, NULL, 0);
 	}
 	/* Flow i gets i + 1 packets of i bytes on CPU i % CPUs, and one
 	 * more of 1 byte on the next CPU.
@@ -1373,7 +1406,7 @@ static void test_stats_pool(void)
 		ovs_flow_free(flows[i]);
 	for (i = 0; i < N; i += 2) {
 		make_key(&key, 1, i);
-		flows[i] = new_flow(&key, NULL, 0);
+		flows[i] = new_flow(&key, FULL_RANGE, NULL, 0);
 	}
 	bad = 0;
 	for (i = 0; i < N; i++) {
@@ -1436,7 +1469,7 @@ static void test_actions(void)
 	struct ovs_key key;
 
 	make_key(&key, 1, 1);
-	flow = new_flow(&key, NULL, 0);
+	flow = new_flow(&key, FULL_RANGE, NULL, 0);
 	a1 = kzalloc(sizeof(*a1) + 8, GFP_KERNEL);
 	a2 = kzalloc(sizeof(*a2) + 16, GFP_KERNEL);
 	ovs_flow_set_actions(flow, a1);
@@ -1484,7 +1517,7 @@ static void test_alloc_failures(void)
 	for (n = 1; n < 10; n++) {
 		make_key(&key, distinct_mask(2), 1);
 		make_mask(&mask, distinct_mask(2));
-		flow = new_flow(&key, NULL, 0);
+		flow = new_flow(&key, mask_range(&mask), NULL, 0);
 		shim_alloc_fail_nth(n);
 		err = ovs_flow_table_insert(&tbl, flow, &mask,
 					    mask_range(&mask));
@@ -1533,7 +1566,7 @@ static void test_alloc_failures(void)
 	for (n = 0; n < 200; n++) {
 		make_key(&key, distinct_mask(3), 100 + n);
 		make_mask(&mask, distinct_mask(3));
-		flow = new_flow(&key, NULL, 0);
+		flow = new_flow(&key, mask_range(&mask), NULL, 0);
 		shim_alloc_fail_nth(1);
 		err = ovs_flow_table_insert(&tbl, flow, &mask,
 					    mask_range(&mask));
@@ -1550,10 +1583,10 @@ static void test_alloc_failures(void)
 	 * flows).
 	 */
 	shim_alloc_fail_nth(1);
-	CHECK(IS_ERR(ovs_flow_alloc()));
+	CHECK(IS_ERR(ovs_flow_alloc_key(&key, FULL_RANGE)));
 	for (n = 0; n <= OVS_FLOW_STATS_PER_BLOCK; n++) {
 		shim_alloc_fail_nth(2);
-		held[n] = ovs_flow_alloc();
+		held[n] = ovs_flow_alloc_key(&key, FULL_RANGE);
 		shim_alloc_fail_nth(0);
 		if (IS_ERR(held[n]))
 			break;
@@ -1567,10 +1600,17 @@ static void test_alloc_failures(void)
 	shim_rcu_barrier();
 }
 
+/* Flows of every size class of stored key, from their slab caches: each
+ * goes back to the cache it came from (the shim's caches count live
+ * objects and abort when destroyed with any out).
+ */
 static void test_slab_cache(void)
 {
+	struct ovs_flow *flow, *f[4];
 	struct ovs_flow_table tbl;
-	struct ovs_flow *flow;
+	struct ovs_key key, mask;
+	unsigned int i, n_bytes[4];
+	u32 nm, nc;
 
 	CHECK(ovs_flow_cache_init() == 0);
 	CHECK(ovs_flow_table_init(&tbl, 0) == 0);
@@ -1578,8 +1618,41 @@ static void test_slab_cache(void)
 	CHECK(lookup(&tbl, distinct_mask(0), 1, 0, NULL, NULL) == flow);
 	remove_flow(&tbl, flow);
 	add_flow(&tbl, distinct_mask(0), 2, NULL, 0);
+
+	/* make_mask()'s range, then wider ones reaching to the end of the
+	 * key and back into the tunnel options.
+	 */
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		make_key(&key, 200 + i, 1);
+		key.tun.tun_id = cpu_to_be64(7);
+		key.tun_opts[0] = 9;
+		key.tun_opts[200] = 3;
+		make_mask(&mask, 200 + i);
+		if (i == 1)
+			memset(&mask.ipv6, 0xff, sizeof(mask.ipv6));
+		if (i == 2)
+			mask.tun_opts[200] = 0xff;
+		if (i == 3)
+			mask.tun_opts[0] = 0xff;
+		n_bytes[i] = mask_range(&mask).end - mask_range(&mask).start;
+		f[i] = new_flow(&key, mask_range(&mask), NULL, 0);
+		CHECK(ovs_flow_table_insert(&tbl, f[i], &mask,
+					    mask_range(&mask)) == 0);
+	}
+	CHECK(n_bytes[0] <= 64 && n_bytes[1] > 64 && n_bytes[1] <= 128 &&
+	      n_bytes[2] > 128 && n_bytes[2] <= 256 && n_bytes[3] > 256);
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		make_key(&key, 200 + i, 1);
+		key.tun.tun_id = cpu_to_be64(7);
+		key.tun_opts[0] = 9;
+		key.tun_opts[200] = 3;
+		rcu_read_lock();
+		CHECK(ovs_flow_table_lookup(&tbl, &key, 0, &nm, &nc) == f[i]);
+		rcu_read_unlock();
+	}
+	remove_flow(&tbl, f[3]);
 	ovs_flow_table_destroy(&tbl);
-	/* Waits for the removed flow's RCU free before the cache goes. */
+	/* Waits for the removed flows' RCU frees before the caches go. */
 	ovs_flow_cache_exit();
 	CHECK(shim_rcu_pending() == 0);
 }
