@@ -109,6 +109,9 @@ struct ovs_mask_cache {
 #define OVS_INDEX_DEFER_LOAD	4
 #define OVS_INDEX_MIN_LOAD_DIV	4
 
+/* A rebuild offers to reschedule after this many old buckets. */
+#define OVS_INDEX_RESCHED_BUCKETS	4096
+
 /* Writers hold the caller's mutex; read-only control-path helpers may be
  * called under either that mutex or rcu_read_lock().
  */
@@ -376,6 +379,13 @@ static int ovs_index_rebuild(struct ovs_flow_table *tbl, bool ufid,
 			hlist_add_head_rcu(ovs_flow_node(flow, ufid, new->ver),
 					   ovs_index_bucket(new, hash));
 		}
+		/* A million flows take a good part of a second to relink:
+		 * let other tasks on this CPU run meanwhile.  Nothing sees
+		 * the new index before it is published, and writers wait
+		 * for the mutex our caller holds.
+		 */
+		if (i % OVS_INDEX_RESCHED_BUCKETS == OVS_INDEX_RESCHED_BUCKETS - 1)
+			cond_resched();
 	}
 
 	rcu_assign_pointer(*slot, new);

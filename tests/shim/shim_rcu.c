@@ -8,6 +8,7 @@
 #include "shim_rcu.h"
 
 int shim_rcu_depth;
+unsigned long shim_resched_calls;
 unsigned long shim_rcu_gp_seq;
 int shim_cur_cpu;
 unsigned long jiffies = 100000;

@@ -208,6 +208,16 @@ static inline void might_sleep(void)
 	assert(shim_rcu_depth == 0);
 }
 
+/* Offers to reschedule, counted so that tests can see long loops do. */
+extern unsigned long shim_resched_calls;
+
+static inline int cond_resched(void)
+{
+	might_sleep();
+	shim_resched_calls++;
+	return 0;
+}
+
 /* ---- per-CPU data ------------------------------------------------- */
 
 #define SHIM_NR_CPUS	4

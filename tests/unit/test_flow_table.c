@@ -430,6 +430,7 @@ static void test_growth(void)
 	static u8 ufids[N][OVS_FLOW_UFID_MAX];
 	struct ovs_flow_table tbl;
 	unsigned int i, rebuilds = 0, shrinks = 0, bad = 0, bad_ufid = 0;
+	unsigned long resched = shim_resched_calls;
 	u32 buckets, ubuckets;
 
 	CHECK(ovs_flow_table_init(&tbl, 64) == 0);
@@ -463,6 +464,8 @@ static void test_growth(void)
 	CHECK(rebuilds >= 5, "only %u rebuilds", rebuilds);
 	CHECK(buckets >= N / 2 && buckets <= 2 * N, "%u buckets", buckets);
 	CHECK(ovs_flow_table_n_buckets(&tbl, true) > ubuckets);
+	/* Relinking thousands of buckets offered to reschedule. */
+	CHECK(shim_resched_calls > resched, "no cond_resched() in rebuilds");
 	CHECK(ovs_flow_table_count(&tbl) == N);
 	for (i = 0; i < N; i++)
 		if (ovs_flow_table_lookup_ufid(&tbl, ufids[i],
