@@ -12,8 +12,8 @@
  * A flow stores only the part of its key that its mask's range covers:
  * everything outside it is zero in every flow of the mask.  An IPv4 5-tuple
  * flow keeps 64 of the key's 440 bytes, which makes the flow less than half
- * the size, and installing flows at a high rate spent much of its time
- * getting and clearing fresh slab pages for them.
+ * the size: installing flows at a high rate spent much of its time getting
+ * and clearing fresh slab pages for them.
  *
  * Portable: built both into the module and into the userspace tests.
  */
@@ -106,11 +106,9 @@ struct ovs_flow {
 
 /* Optional slab caches for flows, one per size class of key[]: call from
  * module init/exit.  Without them (e.g. in the unit tests) flows come
- * from kmalloc, which rounds a flow up to the next power of two or so.
- * ovs_flow_cache_exit() waits for
- * pending RCU frees itself, and gives back the spare per-CPU statistics
- * block (see flow.c), which must be the last one: every flow must have
- * been freed by then.
+ * from kmalloc.  ovs_flow_cache_exit() waits for pending RCU frees
+ * itself, and gives back the spare per-CPU statistics block (see flow.c),
+ * which must be the last one: every flow must have been freed by then.
  */
 int ovs_flow_cache_init(void);
 void ovs_flow_cache_exit(void);

@@ -109,7 +109,7 @@ struct ovs_mask_cache {
 #define OVS_INDEX_DEFER_LOAD	4
 #define OVS_INDEX_MIN_LOAD_DIV	4
 
-/* A rebuild offers to reschedule after this many old buckets. */
+/* A rebuild or a flush offers to reschedule after this many buckets. */
 #define OVS_INDEX_RESCHED_BUCKETS	4096
 
 /* Writers hold the caller's mutex; read-only control-path helpers may be
@@ -892,6 +892,11 @@ void ovs_flow_table_flush(struct ovs_flow_table *tbl)
 			ovs_flow_unlink(tbl, flow, false);
 			ovs_flow_free_rcu(flow);
 		}
+		/* As in a rebuild: readers already see the table half
+		 * flushed from other CPUs, and writers wait for the mutex.
+		 */
+		if (i % OVS_INDEX_RESCHED_BUCKETS == OVS_INDEX_RESCHED_BUCKETS - 1)
+			cond_resched();
 	}
 
 	empty = ovs_mask_array_alloc(0);

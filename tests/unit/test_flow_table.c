@@ -1429,11 +1429,13 @@ static void test_stats_pool(void)
 
 static void test_flush(void)
 {
-	enum { N = 1500 };
+	enum { N = 9000, RESCHED_BUCKETS = 4096 };
 	static struct ovs_flow *flows[N];
 	struct ovs_flow_table tbl;
 	u8 ufid[OVS_FLOW_UFID_MAX];
 	unsigned int i, found = 0;
+	unsigned long resched;
+	u32 nb, ub;
 
 	CHECK(ovs_flow_table_init(&tbl, 256) == 0);
 	for (i = 0; i < N; i++) {
@@ -1442,8 +1444,18 @@ static void test_flush(void)
 				    i % 3 ? 0 : OVS_FLOW_UFID_MAX);
 		lookup(&tbl, distinct_mask(i % 10), i / 10, i + 1, NULL, NULL);
 	}
-	CHECK(ovs_flow_table_n_buckets(&tbl, false) > OVS_FLOW_TABLE_MIN_BUCKETS);
+	nb = ovs_flow_table_n_buckets(&tbl, false);
+	ub = ovs_flow_table_n_buckets(&tbl, true);
+	CHECK(nb >= RESCHED_BUCKETS, "%u buckets", nb);
+	resched = shim_resched_calls;
 	ovs_flow_table_flush(&tbl);
+	/* Unlinking offered to reschedule every RESCHED_BUCKETS buckets
+	 * (OVS_INDEX_RESCHED_BUCKETS in flow_table.c), and so did shrinking
+	 * both indexes.
+	 */
+	CHECK(shim_resched_calls - resched ==
+	      2 * (nb / RESCHED_BUCKETS) + ub / RESCHED_BUCKETS,
+	      "%lu offers to reschedule", shim_resched_calls - resched);
 	CHECK(ovs_flow_table_count(&tbl) == 0);
 	CHECK(ovs_flow_table_num_masks(&tbl) == 0);
 	CHECK(ovs_flow_table_n_buckets(&tbl, false) == OVS_FLOW_TABLE_MIN_BUCKETS);
